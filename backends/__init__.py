@@ -1,0 +1,1 @@
+"""unigrad's backends, one sub-package per framework (installed as ``unigrad.backends``)."""

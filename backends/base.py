@@ -1,0 +1,135 @@
+"""The interface every unigrad backend implements.
+
+A backend is one small class per framework (as in einops): it imports its
+framework when it is constructed, which unigrad does on the backend's first
+use. It carries the whole tensor namespace as plain functions, gathered from
+the ``__all__`` of the modules it names in ``namespace_modules``; unigrad's
+public functions look them up on the active backend and call them, so an op
+costs one attribute load over the native call.
+
+A third-party backend subclasses :class:`Backend`, provides the names in
+:data:`NAMESPACE` and :data:`CORE`, and registers under the entry-point group
+``unigrad.backends``::
+
+    [project.entry-points."unigrad.backends"]
+    mlx = "unigrad_mlx:MLXBackend"
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any, ClassVar
+
+from unigrad.errors import UnigradError
+
+__all__ = ["Backend", "NotImplementedByBackend", "NAMESPACE", "LINALG", "CORE"]
+
+
+class NotImplementedByBackend(UnigradError, NotImplementedError, AttributeError):
+    """The active backend has no implementation of the requested function."""
+
+
+# The Array API 2024.12 functions (and unigrad's few additions) that every
+# backend carries under these names, with the standard's signatures.
+NAMESPACE: tuple[str, ...] = (
+    # creation
+    "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
+    "linspace", "meshgrid", "ones", "ones_like", "tril", "triu", "zeros", "zeros_like",
+    # data types
+    "astype",
+    # elementwise
+    "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
+    "bitwise_left_shift", "bitwise_invert", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+    "ceil", "clip", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1",
+    "floor", "floor_divide", "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf",
+    "isnan", "less", "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
+    "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
+    "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
+    # indexing
+    "take", "take_along_axis",
+    # linear algebra
+    "matmul", "matrix_transpose", "tensordot", "vecdot",
+    # manipulation
+    "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis",
+    "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile", "unstack",
+    # searching
+    "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
+    # set
+    "isin", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+    # sorting
+    "argsort", "sort",
+    # statistical
+    "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
+    # utility
+    "all", "any", "diff",
+    # unigrad additions
+    "einsum", "logsumexp",
+)
+
+# The Array API linalg extension, reached as ``ug.linalg.<name>`` and carried
+# by backends as ``linalg_<name>``.
+LINALG: tuple[str, ...] = (
+    "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matrix_norm",
+    "matrix_power", "matrix_rank", "outer", "pinv", "qr", "slogdet", "solve", "svd",
+    "svdvals", "trace", "vector_norm",
+)
+
+# What unigrad's core needs besides the namespace.
+CORE: tuple[str, ...] = (
+    "is_tensor",          # (x) -> bool: a tensor of this framework
+    "promote",            # (x1, x2) -> (x1, x2) cast to unigrad's promoted dtype
+    "dtype_of",           # (x) -> unigrad DType
+    "native_dtype",       # (dtype spec) -> framework dtype
+    "to_numpy",           # (x) -> numpy.ndarray (a copy the caller may write to)
+    "from_numpy",         # (numpy array, device) -> tensor
+    "export_dlpack",      # (x) -> object with __dlpack__, safe for any consumer
+    "import_dlpack",      # (object with __dlpack__) -> tensor, copying when unsafe
+    "devices",            # () -> list of unigrad device names ("cpu:0", "gpu:0", ...)
+    "device_of",          # (x) -> unigrad device name
+    "to_device",          # (x, device name) -> tensor
+    "default_device",     # () -> unigrad device name used for new tensors
+)
+
+
+class Backend:
+    """Base class of the backends: a namespace of plain functions over native tensors."""
+
+    name: ClassVar[str]
+    """Canonical name, e.g. ``"torch"``."""
+    aliases: ClassVar[tuple[str, ...]] = ()
+    framework: ClassVar[str]
+    """Module that must be importable for the backend to work."""
+    namespace_modules: ClassVar[tuple[str, ...]] = ()
+    """Modules whose ``__all__`` functions become the backend's namespace."""
+    tensor_types: tuple[type, ...] = ()
+    version: str = ""
+
+    def __init__(self) -> None:
+        for module_name in self.namespace_modules:
+            module = importlib.import_module(module_name)
+            for function_name in module.__all__:
+                self.__dict__[function_name] = getattr(module, function_name)
+
+    @classmethod
+    def is_available(cls) -> bool:
+        """Whether the framework can be imported, found without importing it."""
+        return importlib.util.find_spec(cls.framework) is not None
+
+    def missing(self) -> list[str]:
+        """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
+        wanted = (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE)
+        return [n for n in wanted if n not in self.__dict__ and not hasattr(type(self), n)]
+
+    def __getattr__(self, attr: str) -> Any:
+        # Only reached for names the backend does not carry.
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise NotImplementedByBackend(
+            f"the {self.name!r} backend does not implement {attr!r}; "
+            f"switch backend with ug.use_backend(...) or report it as missing"
+        )
+
+    def __repr__(self) -> str:
+        return f"<unigrad backend {self.name!r} ({self.framework} {self.version})>"

@@ -1,0 +1,29 @@
+"""The PyTorch backend."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from unigrad.backends.base import Backend
+
+__all__ = ["TorchBackend"]
+
+
+class TorchBackend(Backend):
+    """unigrad's functions over ``torch.Tensor``."""
+
+    name: ClassVar[str] = "torch"
+    aliases: ClassVar[tuple[str, ...]] = ("pytorch",)
+    framework: ClassVar[str] = "torch"
+    namespace_modules: ClassVar[tuple[str, ...]] = tuple(
+        f"{__name__}.{module}"
+        for module in ("core", "device", "creation", "elementwise", "manipulation",
+                       "statistical", "searching", "linalg")
+    )
+
+    def __init__(self) -> None:
+        import torch
+
+        super().__init__()
+        self.tensor_types = (torch.Tensor,)
+        self.version = torch.__version__

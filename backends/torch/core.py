@@ -1,0 +1,164 @@
+"""dtypes, promotion and conversion for the PyTorch backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from unigrad import dtypes as ug_dtypes
+from unigrad.errors import BackendMismatchError, DTypeError
+from unigrad.ops._dispatch import mismatch_message
+
+__all__ = [
+    "is_tensor",
+    "promote",
+    "dtype_of",
+    "native_dtype",
+    "to_numpy",
+    "from_numpy",
+    "export_dlpack",
+    "import_dlpack",
+]
+
+Tensor = torch.Tensor
+_SCALARS = (bool, int, float, complex)
+
+TO_TORCH: dict[str, torch.dtype] = {
+    "bool": torch.bool, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
+    "int64": torch.int64, "uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.uint32,
+    "uint64": torch.uint64, "float16": torch.float16, "bfloat16": torch.bfloat16,
+    "float32": torch.float32, "float64": torch.float64, "complex64": torch.complex64,
+    "complex128": torch.complex128,
+}
+FROM_TORCH: dict[torch.dtype, ug_dtypes.DType] = {v: ug_dtypes.as_dtype(k) for k, v in TO_TORCH.items()}
+
+
+def is_tensor(x: object) -> bool:
+    return isinstance(x, Tensor)
+
+
+def native_dtype(dtype: Any) -> torch.dtype | None:
+    """A torch dtype for any dtype spec; ``None`` stays ``None`` (the default)."""
+    if dtype is None or type(dtype) is torch.dtype:
+        return dtype  # type: ignore[no-any-return]
+    found = TO_TORCH.get(dtype) if isinstance(dtype, str) else None
+    return found if found is not None else TO_TORCH[ug_dtypes.as_dtype(dtype)]
+
+
+def dtype_of(x: Tensor) -> ug_dtypes.DType:
+    return FROM_TORCH[x.dtype]
+
+
+def _strict_tensor(x: object, op: str) -> Tensor:
+    """``x`` as a torch tensor: numpy arrays are converted, other frameworks refused."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        return from_numpy(np.asarray(x))
+    # A plain TypeError: the public op that called us names itself in the
+    # BackendMismatchError it raises from this (see unigrad.ops._dispatch).
+    raise TypeError(_mismatch_message(x, op))
+
+
+def _mismatch_message(x: object, op: str) -> str:
+    return mismatch_message(op, x, "torch")
+
+
+def common_dtype(arrays: Any) -> torch.dtype | None:
+    """The torch dtype that unigrad's promotion gives a sequence of tensors."""
+    found: torch.dtype | None = None
+    for a in arrays:
+        dtype = _strict_tensor(a, "multi-array op").dtype
+        if found is None or dtype is found:
+            found = dtype
+        else:
+            found = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[found], FROM_TORCH[dtype])]
+    return found
+
+
+def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
+    """Cast two operands to their unigrad result type.
+
+    Only called when the two dtypes differ or one side is not a tensor, so it
+    may be slow. Python scalars stay scalars (PyTorch treats them as weak, as
+    unigrad does); it is the 0-d tensor that PyTorch would treat as weak too,
+    against the Array API, that needs the explicit cast.
+    """
+    s1, s2 = isinstance(x1, _SCALARS), isinstance(x2, _SCALARS)
+    if s1 and s2:
+        dtype = TO_TORCH[ug_dtypes.result_type(x1, x2)]
+        return torch.asarray(x1, dtype=dtype), torch.asarray(x2, dtype=dtype)
+    if not s1:
+        x1 = _strict_tensor(x1, "binary op")
+    if not s2:
+        x2 = _strict_tensor(x2, "binary op")
+    if s1:
+        dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x2.dtype], x1)]
+        return torch.asarray(x1, dtype=dtype, device=x2.device), x2.to(dtype)
+    if s2:
+        dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], x2)]
+        return x1.to(dtype), torch.asarray(x2, dtype=dtype, device=x1.device)
+    if x1.dtype is x2.dtype:
+        return x1, x2
+    dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], FROM_TORCH[x2.dtype])]
+    return x1.to(dtype), x2.to(dtype)
+
+
+def to_numpy(x: Tensor, copy: bool = False) -> np.ndarray[Any, Any]:
+    """A NumPy array of ``x``; on the CPU it shares memory unless ``copy``."""
+    if not isinstance(x, Tensor):
+        raise BackendMismatchError(_mismatch_message(x, "to_numpy"))
+    x = x.detach()
+    if x.is_conj():
+        x = x.resolve_conj()
+    if x.dtype is torch.bfloat16:
+        import ml_dtypes
+
+        array = x.cpu().view(torch.int16).numpy().view(ml_dtypes.bfloat16)
+    else:
+        array = x.cpu().numpy()
+    return array.copy() if copy else array
+
+
+def from_numpy(array: np.ndarray[Any, Any], device: Any = None) -> Tensor:
+    if array.dtype.name == "bfloat16":
+        tensor = torch.from_numpy(array.view(np.int16).copy()).view(torch.bfloat16)
+    elif not array.flags.writeable:
+        tensor = torch.from_numpy(array.copy())
+    else:
+        tensor = torch.from_numpy(array)
+    return tensor if device is None else tensor.to(device)
+
+
+_ALIGNMENT = 64  # TensorFlow reads DLPack buffers with Eigen's 64-byte alignment
+
+
+def export_dlpack(x: Tensor) -> Tensor:
+    """``x`` as a DLPack producer that any consumer can take without copying again.
+
+    TensorFlow accepts a DLPack buffer that is not 64-byte aligned and aborts
+    the process on its first op over it, and ``torch.from_numpy`` buffers are
+    often misaligned; so a misaligned or non-contiguous tensor is first copied
+    into fresh (aligned) memory.
+    """
+    if not isinstance(x, Tensor):
+        raise BackendMismatchError(_mismatch_message(x, "convert"))
+    x = x.detach()
+    if x.is_conj():
+        x = x.resolve_conj()
+    if not x.is_contiguous() or x.data_ptr() % _ALIGNMENT:
+        x = x.clone(memory_format=torch.contiguous_format)
+    if x.data_ptr() % _ALIGNMENT:  # the allocator gave an unaligned block; pad it
+        storage = torch.empty(x.numel() + _ALIGNMENT, dtype=x.dtype, device=x.device)
+        offset = (-storage.data_ptr() % _ALIGNMENT) // x.element_size()
+        x = storage[offset : offset + x.numel()].view(x.shape).copy_(x)
+    return x
+
+
+def import_dlpack(obj: Any) -> Tensor:
+    try:
+        return torch.from_dlpack(obj)
+    except (RuntimeError, TypeError, BufferError) as exc:
+        raise DTypeError(f"PyTorch cannot take {type(obj).__name__} through DLPack: {exc}") from exc

@@ -1,0 +1,371 @@
+"""Backend-neutral data types and the Array API type-promotion rules.
+
+A unigrad dtype is a ``str`` subclass holding its canonical name (``"float32"``)
+that also compares equal to the NumPy, PyTorch and TensorFlow dtype of that
+name. So ``x.dtype == ug.float32`` holds for a native tensor of either
+framework, and ``ug.float32`` can be handed to NumPy, TensorFlow or Keras as a
+dtype argument as it is.
+
+Promotion follows the Array API standard's table. Where the standard leaves a
+case to the implementation (an integer array with a floating-point one, a
+Python ``float`` with an integer array) unigrad follows PyTorch, and both
+backends apply the same rule, so the same code yields the same dtypes on each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import DTypeError
+
+__all__ = [
+    "DType",
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+    "as_dtype",
+    "result_type",
+    "can_cast",
+    "isdtype",
+    "finfo",
+    "iinfo",
+    "finfo_object",
+    "iinfo_object",
+    "default_float",
+    "default_int",
+]
+
+_builtin_bool = bool
+
+
+class DType(str):
+    """A data type, named as in the Array API standard.
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.float32
+        unigrad.float32
+        >>> ug.float32 == "float32"
+        True
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> _builtin_bool:
+        if isinstance(other, str):
+            return str.__eq__(self, other)
+        name = _native_name(other)
+        return name is not None and str.__eq__(self, name)
+
+    def __ne__(self, other: object) -> _builtin_bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+    def __repr__(self) -> str:
+        return f"unigrad.{str.__str__(self)}"
+
+    @property
+    def name(self) -> str:
+        return str.__str__(self)
+
+    @property
+    def kind(self) -> str:
+        """One of ``"bool"``, ``"signed"``, ``"unsigned"``, ``"float"``, ``"complex"``."""
+        return _KIND[self]
+
+    @property
+    def bits(self) -> int:
+        return _BITS[self]
+
+    @property
+    def itemsize(self) -> int:
+        return max(1, _BITS[self] // 8)
+
+
+def _native_name(obj: object) -> str | None:
+    """The dtype name of a NumPy, PyTorch or TensorFlow dtype, else None."""
+    name = getattr(obj, "name", None)  # numpy.dtype, tf.DType
+    if isinstance(name, str) and name in _BY_NAME:
+        return name
+    text = str(obj)  # torch.float32 prints as "torch.float32"
+    if text.startswith("torch."):
+        text = text[6:]
+        return _TORCH_ALIASES.get(text, text)
+    if isinstance(obj, type):  # numpy scalar types: np.float32
+        return getattr(obj, "__name__", None)
+    return None
+
+
+_TORCH_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",
+                  "int": "int32", "short": "int16", "cfloat": "complex64", "cdouble": "complex128"}
+
+bool = DType("bool")  # noqa: A001 - the Array API name
+int8 = DType("int8")
+int16 = DType("int16")
+int32 = DType("int32")
+int64 = DType("int64")
+uint8 = DType("uint8")
+uint16 = DType("uint16")
+uint32 = DType("uint32")
+uint64 = DType("uint64")
+float16 = DType("float16")
+bfloat16 = DType("bfloat16")
+float32 = DType("float32")
+float64 = DType("float64")
+complex64 = DType("complex64")
+complex128 = DType("complex128")
+
+ALL_DTYPES = (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+              float16, bfloat16, float32, float64, complex64, complex128)
+_BY_NAME: dict[str, DType] = {str.__str__(d): d for d in ALL_DTYPES}
+_KIND = {bool: "bool", int8: "signed", int16: "signed", int32: "signed", int64: "signed",
+         uint8: "unsigned", uint16: "unsigned", uint32: "unsigned", uint64: "unsigned",
+         float16: "float", bfloat16: "float", float32: "float", float64: "float",
+         complex64: "complex", complex128: "complex"}
+_BITS = {bool: 8, int8: 8, int16: 16, int32: 32, int64: 64, uint8: 8, uint16: 16,
+         uint32: 32, uint64: 64, float16: 16, bfloat16: 16, float32: 32, float64: 64,
+         complex64: 64, complex128: 128}
+
+default_float = float32
+default_int = int64
+_DEFAULT_FOR_SCALAR: dict[type, DType] = {
+    _builtin_bool: bool, int: default_int, float: default_float, complex: complex64,
+}
+
+
+def as_dtype(dtype: Any) -> DType:
+    """Return the unigrad dtype for a name, a unigrad/NumPy/PyTorch/TensorFlow dtype.
+
+    Example:
+        >>> import numpy as np, unigrad as ug
+        >>> ug.as_dtype(np.float64)
+        unigrad.float64
+    """
+    if type(dtype) is DType:
+        return dtype
+    if isinstance(dtype, str):
+        found = _BY_NAME.get(dtype)
+    elif dtype is _builtin_bool:
+        found = bool
+    elif dtype is float:
+        found = default_float
+    elif dtype is int:
+        found = default_int
+    elif dtype is complex:
+        found = complex64
+    else:
+        name = _native_name(dtype)
+        found = _BY_NAME.get(name) if name is not None else None
+    if found is None:
+        raise DTypeError(
+            f"unknown dtype {dtype!r}; expected one of {', '.join(map(str, ALL_DTYPES))} "
+            "(as a unigrad, NumPy, PyTorch or TensorFlow dtype, or its name)"
+        )
+    return found
+
+
+# --- promotion ---------------------------------------------------------------
+# The Array API table, written as the lattice it is: within a kind the wider
+# type wins; uint + int goes to the smallest signed type that holds both.
+
+_SIGNED = (int8, int16, int32, int64)
+_UNSIGNED = (uint8, uint16, uint32, uint64)
+_FLOATS_BY_BITS = {16: float16, 32: float32, 64: float64}
+_COMPLEX_FOR_FLOAT = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}
+_FLOAT_FOR_COMPLEX = {complex64: float32, complex128: float64}
+_RANK = {"bool": 0, "unsigned": 1, "signed": 1, "float": 2, "complex": 3}
+
+
+def _promote_pair(a: DType, b: DType) -> DType:
+    if a is b:
+        return a
+    ka, kb = _KIND[a], _KIND[b]
+    if ka == kb:
+        if ka == "float" and {a, b} == {float16, bfloat16}:
+            return float32  # as PyTorch: neither half type holds the other
+        return a if _BITS[a] >= _BITS[b] else b
+    if {ka, kb} == {"signed", "unsigned"}:
+        u, s = (a, b) if ka == "unsigned" else (b, a)
+        if _BITS[s] > _BITS[u]:
+            return s
+        if _BITS[u] == 64:
+            raise DTypeError(
+                f"no integer dtype holds both {a} and {b}; cast one of them with ug.astype first"
+            )
+        return _wider_signed(_BITS[u])
+    # Mixed kinds: implementation-defined in the standard; PyTorch's choice,
+    # the operand of the higher kind decides (complex > float > int > bool).
+    hi, lo = (a, b) if _RANK[ka] > _RANK[kb] else (b, a)
+    if _KIND[hi] == "complex" and _KIND[lo] in ("float", "complex"):
+        return complex128 if (lo is float64 or hi is complex128) else complex64
+    return hi
+
+
+def _wider_signed(bits: int) -> DType:
+    return {8: int16, 16: int32, 32: int64}[bits]
+
+
+def _scalar_result(array_dtype: DType, scalar: object) -> DType:
+    """Dtype of ``array op scalar``: the scalar is weak, as in PyTorch and NEP 50."""
+    kind = _KIND[array_dtype]
+    if isinstance(scalar, _builtin_bool):
+        return array_dtype
+    if isinstance(scalar, int):
+        return array_dtype if kind != "bool" else default_int
+    if isinstance(scalar, float):
+        return array_dtype if kind in ("float", "complex") else default_float
+    if isinstance(scalar, complex):
+        if kind == "complex":
+            return array_dtype
+        return _COMPLEX_FOR_FLOAT.get(array_dtype, complex64)
+    raise DTypeError(f"expected an array, a dtype or a Python scalar, got {type(scalar).__name__}")
+
+
+def result_type(*arrays_and_dtypes: Any) -> DType:
+    """The dtype that results from combining arrays, dtypes and Python scalars.
+
+    Arrays and dtypes promote by the Array API table; Python scalars are weak
+    (``int8`` array with ``1`` stays ``int8``).
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.result_type(ug.uint8, ug.int8)
+        unigrad.int16
+    """
+    strong: DType | None = None
+    scalars = []
+    for item in arrays_and_dtypes:
+        if isinstance(item, (_builtin_bool, int, float, complex)) and not isinstance(item, np.generic):
+            scalars.append(item)
+            continue
+        dt = as_dtype(getattr(item, "dtype", item))
+        strong = dt if strong is None else _promote_pair(strong, dt)
+    if strong is None:
+        if not scalars:
+            raise DTypeError("result_type needs at least one array, dtype or scalar")
+        strong = _DEFAULT_FOR_SCALAR[type(scalars[0])]
+        for s in scalars[1:]:
+            strong = _promote_pair(strong, _DEFAULT_FOR_SCALAR[type(s)])
+        return strong
+    for s in scalars:
+        strong = _scalar_result(strong, s)
+    return strong
+
+
+def can_cast(from_: Any, to: Any, /) -> _builtin_bool:
+    """Whether ``from_`` promotes to ``to`` without changing kind or losing range."""
+    src = as_dtype(getattr(from_, "dtype", from_))
+    dst = as_dtype(to)
+    if src is dst:
+        return True
+    try:
+        return _promote_pair(src, dst) is dst
+    except DTypeError:
+        return False
+
+
+_KIND_GROUPS = {
+    "bool": ("bool",),
+    "signed integer": ("signed",),
+    "unsigned integer": ("unsigned",),
+    "integral": ("signed", "unsigned"),
+    "real floating": ("float",),
+    "complex floating": ("complex",),
+    "numeric": ("signed", "unsigned", "float", "complex"),
+}
+
+
+def isdtype(dtype: Any, kind: Any) -> _builtin_bool:
+    """Whether ``dtype`` is of ``kind``: a dtype, a kind name, or a tuple of them.
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.isdtype(ug.float32, "real floating")
+        True
+    """
+    dt = as_dtype(dtype)
+    if isinstance(kind, tuple):
+        return any(isdtype(dt, k) for k in kind)
+    if isinstance(kind, str) and not isinstance(kind, DType) and kind in _KIND_GROUPS:
+        return _KIND[dt] in _KIND_GROUPS[kind]
+    if isinstance(kind, str) and kind not in _BY_NAME:
+        raise DTypeError(
+            f"unknown dtype kind {kind!r}; expected a dtype or one of {', '.join(map(repr, _KIND_GROUPS))}"
+        )
+    return dt is as_dtype(kind)
+
+
+@dataclass(frozen=True)
+class finfo_object:  # noqa: N801 - the Array API name
+    """Machine limits of a floating-point dtype (Array API ``finfo``)."""
+
+    bits: int
+    eps: float
+    max: float
+    min: float
+    smallest_normal: float
+    dtype: DType
+
+
+@dataclass(frozen=True)
+class iinfo_object:  # noqa: N801 - the Array API name
+    """Machine limits of an integer dtype (Array API ``iinfo``)."""
+
+    bits: int
+    max: int
+    min: int
+    dtype: DType
+
+
+def _numpy_dtype(dt: DType) -> np.dtype[Any]:
+    if dt is bfloat16:
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(dt.name)
+
+
+def finfo(type: Any, /) -> finfo_object:  # noqa: A002 - the Array API name
+    """Limits of a floating-point dtype, or of the dtype of an array."""
+    dt = as_dtype(getattr(type, "dtype", type))
+    if _KIND[dt] == "complex":
+        dt_real = _FLOAT_FOR_COMPLEX[dt]
+    elif _KIND[dt] == "float":
+        dt_real = dt
+    else:
+        raise DTypeError(f"finfo needs a floating-point dtype, got {dt}; use iinfo for integers")
+    info = np.finfo(_numpy_dtype(dt_real))
+    return finfo_object(
+        bits=_BITS[dt_real], eps=float(info.eps), max=float(info.max), min=float(info.min),
+        smallest_normal=float(info.smallest_normal), dtype=dt,
+    )
+
+
+def iinfo(type: Any, /) -> iinfo_object:  # noqa: A002 - the Array API name
+    """Limits of an integer dtype, or of the dtype of an array."""
+    dt = as_dtype(getattr(type, "dtype", type))
+    if _KIND[dt] not in ("signed", "unsigned"):
+        raise DTypeError(f"iinfo needs an integer dtype, got {dt}; use finfo for floating point")
+    info = np.iinfo(dt.name)
+    return iinfo_object(bits=_BITS[dt], max=int(info.max), min=int(info.min), dtype=dt)
+
+
+def numpy_dtype(dtype: Any) -> np.dtype[Any]:
+    """The NumPy dtype for a unigrad dtype (bfloat16 through ml_dtypes)."""
+    return _numpy_dtype(as_dtype(dtype))

@@ -1,0 +1,62 @@
+"""unigrad's exceptions.
+
+Every error unigrad raises on purpose is a :class:`UnigradError` and also an
+instance of the builtin a Python user would catch for it (``ValueError``,
+``TypeError``, ``ImportError``, ...), so ``except ValueError`` keeps working in
+code that does not know about unigrad.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "UnigradError",
+    "BackendError",
+    "UnknownBackendError",
+    "BackendNotInstalledError",
+    "BackendMismatchError",
+    "ShapeError",
+    "DTypeError",
+    "IndexOutOfRangeError",
+    "AxisError",
+    "DeviceError",
+]
+
+
+class UnigradError(Exception):
+    """Base class of every exception unigrad raises on purpose."""
+
+
+class BackendError(UnigradError, RuntimeError):
+    """A backend could not be loaded or used."""
+
+
+class UnknownBackendError(UnigradError, ValueError):
+    """A backend name that no built-in or registered backend answers to."""
+
+
+class BackendNotInstalledError(UnigradError, ImportError):
+    """A known backend whose framework is not installed."""
+
+
+class BackendMismatchError(UnigradError, TypeError):
+    """An op of the active backend was given a tensor of another framework."""
+
+
+class ShapeError(UnigradError, ValueError):
+    """Shapes that the op cannot combine (matmul, reshape, concat, broadcast, ...)."""
+
+
+class DTypeError(UnigradError, TypeError):
+    """A dtype the op does not accept, or dtypes with no common type."""
+
+
+class IndexOutOfRangeError(UnigradError, IndexError):
+    """An index outside the axis it indexes (take, take_along_axis, ...)."""
+
+
+class AxisError(UnigradError, ValueError, IndexError):
+    """An axis outside the array's dimensions, or one named twice."""
+
+
+class DeviceError(UnigradError, ValueError):
+    """A device name that is malformed or names a device that is not there."""

@@ -1,0 +1,1 @@
+"""The tensor namespace: Array API functions dispatched to the active backend."""

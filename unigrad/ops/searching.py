@@ -1,0 +1,132 @@
+"""Array API searching, sorting and set functions.
+
+Each function runs on the active backend and takes and returns its native
+tensors; see :mod:`unigrad.ops._dispatch` for what happens when one fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..types import Array, ArrayLike
+from ._dispatch import _scoped_get, _state, failed
+
+__all__ = [
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "nonzero",
+    "searchsorted",
+    "where",
+    "isin",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
+    "argsort",
+    "sort",
+]
+
+
+def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index of the largest element along ``axis`` (of the flattened tensor if None); first on ties."""
+    try:
+        return (_scoped_get() or _state.default).argmax(x, axis=axis, keepdims=keepdims)
+    except Exception as exc:
+        return failed(exc, "argmax", x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+    """Index of the smallest element along ``axis``; first on ties."""
+    try:
+        return (_scoped_get() or _state.default).argmin(x, axis=axis, keepdims=keepdims)
+    except Exception as exc:
+        return failed(exc, "argmin", x, axis=axis, keepdims=keepdims)
+
+
+def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
+    """Number of non-zero elements along ``axis``."""
+    try:
+        return (_scoped_get() or _state.default).count_nonzero(x, axis=axis, keepdims=keepdims)
+    except Exception as exc:
+        return failed(exc, "count_nonzero", x, axis=axis, keepdims=keepdims)
+
+
+def nonzero(x: Array, /) -> tuple[Array, ...]:
+    """Indices of the non-zero elements, one tensor per axis."""
+    try:
+        return (_scoped_get() or _state.default).nonzero(x)
+    except Exception as exc:
+        return failed(exc, "nonzero", x)
+
+
+def searchsorted(x1: Array, x2: Array, /, *, side: str = "left", sorter: Array | None = None) -> Array:
+    """Indices at which to insert ``x2`` into the sorted 1-d ``x1`` to keep it sorted."""
+    try:
+        return (_scoped_get() or _state.default).searchsorted(x1, x2, side=side, sorter=sorter)
+    except Exception as exc:
+        return failed(exc, "searchsorted", x1, x2, side=side, sorter=sorter)
+
+
+def where(condition: Array, x1: ArrayLike, x2: ArrayLike, /) -> Array:
+    """Elements of ``x1`` where ``condition`` holds, else of ``x2`` (broadcast, promoted)."""
+    try:
+        return (_scoped_get() or _state.default).where(condition, x1, x2)
+    except Exception as exc:
+        return failed(exc, "where", condition, x1, x2)
+
+
+def isin(x1: Array, x2: Array, /, *, invert: bool = False) -> Array:
+    """Whether each element of ``x1`` occurs in ``x2``."""
+    try:
+        return (_scoped_get() or _state.default).isin(x1, x2, invert=invert)
+    except Exception as exc:
+        return failed(exc, "isin", x1, x2, invert=invert)
+
+
+def unique_all(x: Array, /) -> Any:
+    """Unique values, first indices, inverse indices and counts (a named tuple)."""
+    try:
+        return (_scoped_get() or _state.default).unique_all(x)
+    except Exception as exc:
+        return failed(exc, "unique_all", x)
+
+
+def unique_counts(x: Array, /) -> Any:
+    """Unique values and their counts (a named tuple)."""
+    try:
+        return (_scoped_get() or _state.default).unique_counts(x)
+    except Exception as exc:
+        return failed(exc, "unique_counts", x)
+
+
+def unique_inverse(x: Array, /) -> Any:
+    """Unique values and the indices that rebuild ``x`` (a named tuple)."""
+    try:
+        return (_scoped_get() or _state.default).unique_inverse(x)
+    except Exception as exc:
+        return failed(exc, "unique_inverse", x)
+
+
+def unique_values(x: Array, /) -> Array:
+    """The sorted unique values of ``x``."""
+    try:
+        return (_scoped_get() or _state.default).unique_values(x)
+    except Exception as exc:
+        return failed(exc, "unique_values", x)
+
+
+def argsort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
+    """Indices that sort ``x`` along ``axis``; stable by default."""
+    try:
+        return (_scoped_get() or _state.default).argsort(x, axis=axis, descending=descending, stable=stable)
+    except Exception as exc:
+        return failed(exc, "argsort", x, axis=axis, descending=descending, stable=stable)
+
+
+def sort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
+    """``x`` sorted along ``axis``; stable by default."""
+    try:
+        return (_scoped_get() or _state.default).sort(x, axis=axis, descending=descending, stable=stable)
+    except Exception as exc:
+        return failed(exc, "sort", x, axis=axis, descending=descending, stable=stable)

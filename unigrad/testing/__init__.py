@@ -1,0 +1,1 @@
+"""Tools for testing code across unigrad's backends."""
