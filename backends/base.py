@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from unigrad.errors import UnigradError
 
-__all__ = ["Backend", "NotImplementedByBackend", "NAMESPACE", "LINALG", "CORE"]
+__all__ = ["Backend", "BackendNotImplementedError", "NAMESPACE", "LINALG", "CORE"]
 
 
-class NotImplementedByBackend(UnigradError, NotImplementedError, AttributeError):
+class BackendNotImplementedError(UnigradError, NotImplementedError, AttributeError):
     """The active backend has no implementation of the requested function."""
 
 
@@ -34,62 +35,188 @@ class NotImplementedByBackend(UnigradError, NotImplementedError, AttributeError)
 # backend carries under these names, with the standard's signatures.
 NAMESPACE: tuple[str, ...] = (
     # creation
-    "arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
-    "linspace", "meshgrid", "ones", "ones_like", "tril", "triu", "zeros", "zeros_like",
+    "arange",
+    "asarray",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_dlpack",
+    "full",
+    "full_like",
+    "linspace",
+    "meshgrid",
+    "ones",
+    "ones_like",
+    "tril",
+    "triu",
+    "zeros",
+    "zeros_like",
     # data types
     "astype",
     # elementwise
-    "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
-    "bitwise_left_shift", "bitwise_invert", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "ceil", "clip", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1",
-    "floor", "floor_divide", "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf",
-    "isnan", "less", "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
-    "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
-    "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
+    "abs",
+    "acos",
+    "acosh",
+    "add",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_invert",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "ceil",
+    "clip",
+    "conj",
+    "copysign",
+    "cos",
+    "cosh",
+    "divide",
+    "equal",
+    "exp",
+    "expm1",
+    "floor",
+    "floor_divide",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "imag",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "less",
+    "less_equal",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "logaddexp",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "multiply",
+    "negative",
+    "nextafter",
+    "not_equal",
+    "positive",
+    "pow",
+    "real",
+    "reciprocal",
+    "remainder",
+    "round",
+    "sign",
+    "signbit",
+    "sin",
+    "sinh",
+    "square",
+    "sqrt",
+    "subtract",
+    "tan",
+    "tanh",
+    "trunc",
     # indexing
-    "take", "take_along_axis",
+    "take",
+    "take_along_axis",
     # linear algebra
-    "matmul", "matrix_transpose", "tensordot", "vecdot",
+    "matmul",
+    "matrix_transpose",
+    "tensordot",
+    "vecdot",
     # manipulation
-    "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis",
-    "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile", "unstack",
+    "broadcast_arrays",
+    "broadcast_to",
+    "concat",
+    "expand_dims",
+    "flip",
+    "moveaxis",
+    "permute_dims",
+    "repeat",
+    "reshape",
+    "roll",
+    "squeeze",
+    "stack",
+    "tile",
+    "unstack",
     # searching
-    "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "nonzero",
+    "searchsorted",
+    "where",
     # set
-    "isin", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+    "isin",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
     # sorting
-    "argsort", "sort",
+    "argsort",
+    "sort",
     # statistical
-    "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
+    "cumulative_prod",
+    "cumulative_sum",
+    "max",
+    "mean",
+    "min",
+    "prod",
+    "std",
+    "sum",
+    "var",
     # utility
-    "all", "any", "diff",
+    "all",
+    "any",
+    "diff",
     # unigrad additions
-    "einsum", "logsumexp",
+    "einsum",
+    "logsumexp",
 )
 
 # The Array API linalg extension, reached as ``ug.linalg.<name>`` and carried
 # by backends as ``linalg_<name>``.
 LINALG: tuple[str, ...] = (
-    "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matrix_norm",
-    "matrix_power", "matrix_rank", "outer", "pinv", "qr", "slogdet", "solve", "svd",
-    "svdvals", "trace", "vector_norm",
+    "cholesky",
+    "cross",
+    "det",
+    "diagonal",
+    "eigh",
+    "eigvalsh",
+    "inv",
+    "matrix_norm",
+    "matrix_power",
+    "matrix_rank",
+    "outer",
+    "pinv",
+    "qr",
+    "slogdet",
+    "solve",
+    "svd",
+    "svdvals",
+    "trace",
+    "vector_norm",
 )
 
 # What unigrad's core needs besides the namespace.
 CORE: tuple[str, ...] = (
-    "is_tensor",          # (x) -> bool: a tensor of this framework
-    "promote",            # (x1, x2) -> (x1, x2) cast to unigrad's promoted dtype
-    "dtype_of",           # (x) -> unigrad DType
-    "native_dtype",       # (dtype spec) -> framework dtype
-    "to_numpy",           # (x) -> numpy.ndarray (a copy the caller may write to)
-    "from_numpy",         # (numpy array, device) -> tensor
-    "export_dlpack",      # (x) -> object with __dlpack__, safe for any consumer
-    "import_dlpack",      # (object with __dlpack__) -> tensor, copying when unsafe
-    "devices",            # () -> list of unigrad device names ("cpu:0", "gpu:0", ...)
-    "device_of",          # (x) -> unigrad device name
-    "to_device",          # (x, device name) -> tensor
-    "default_device",     # () -> unigrad device name used for new tensors
+    "is_tensor",  # (x) -> bool: a tensor of this framework
+    "promote",  # (x1, x2) -> (x1, x2) cast to unigrad's promoted dtype
+    "dtype_of",  # (x) -> unigrad DType
+    "native_dtype",  # (dtype spec) -> framework dtype
+    "to_numpy",  # (x) -> numpy.ndarray (a copy the caller may write to)
+    "from_numpy",  # (numpy array, device) -> tensor
+    "export_dlpack",  # (x) -> object with __dlpack__, safe for any consumer
+    "import_dlpack",  # (object with __dlpack__) -> tensor, copying when unsafe
+    "devices",  # () -> list of unigrad device names ("cpu:0", "gpu:0", ...)
+    "device_of",  # (x) -> unigrad device name
+    "to_device",  # (x, device name) -> tensor
+    "default_device",  # () -> unigrad device name used for new tensors
 )
 
 
@@ -111,6 +238,15 @@ class Backend:
             module = importlib.import_module(module_name)
             for function_name in module.__all__:
                 self.__dict__[function_name] = getattr(module, function_name)
+        # Optional fast paths: a backend may carry a one-argument whole-tensor
+        # reduction that skips the keyword handling of the general one.
+        self.__dict__.setdefault("sum_all", self.__dict__.get("sum"))
+        # Names the backend lacks get a stub that says so when called. (A
+        # __getattr__ would do the same, but it would also slow down every
+        # attribute lookup on the backend, and ops do one per call.)
+        for function_name in (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE):
+            if function_name not in self.__dict__ and not hasattr(type(self), function_name):
+                self.__dict__[function_name] = _missing(self.name, function_name)
 
     @classmethod
     def is_available(cls) -> bool:
@@ -119,17 +255,19 @@ class Backend:
 
     def missing(self) -> list[str]:
         """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
-        wanted = (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE)
-        return [n for n in wanted if n not in self.__dict__ and not hasattr(type(self), n)]
-
-    def __getattr__(self, attr: str) -> Any:
-        # Only reached for names the backend does not carry.
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        raise NotImplementedByBackend(
-            f"the {self.name!r} backend does not implement {attr!r}; "
-            f"switch backend with ug.use_backend(...) or report it as missing"
-        )
+        return sorted(n for n, f in self.__dict__.items() if getattr(f, "_unigrad_missing", False))
 
     def __repr__(self) -> str:
         return f"<unigrad backend {self.name!r} ({self.framework} {self.version})>"
+
+
+def _missing(backend: str, function_name: str) -> Callable[..., Any]:
+    def missing(*args: Any, **kwargs: Any) -> Any:
+        raise BackendNotImplementedError(
+            f"the {backend!r} backend does not implement {function_name!r}; "
+            "run this under another backend with ug.use_backend(...), or report it as missing"
+        )
+
+    missing._unigrad_missing = True  # type: ignore[attr-defined]
+    missing.__name__ = function_name
+    return missing

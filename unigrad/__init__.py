@@ -21,7 +21,7 @@ import math as _math
 from . import linalg, random
 from .config import available_backends, get_backend, set_backend, use_backend
 from .device import devices
-from .dtypes import (  # noqa: A004 - Array API names
+from .dtypes import (
     DType,
     as_dtype,
     bfloat16,
@@ -57,9 +57,42 @@ from .errors import (
     UnigradError,
     UnknownBackendError,
 )
-from .ops.creation import (  # noqa: A004 - Array API names
+from .ops._checks import broadcast_shapes
+from .ops.binary import (
+    add,
+    atan2,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    copysign,
+    divide,
+    equal,
+    floor_divide,
+    greater,
+    greater_equal,
+    hypot,
+    less,
+    less_equal,
+    logaddexp,
+    logical_and,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    multiply,
+    nextafter,
+    not_equal,
+    pow,
+    remainder,
+    subtract,
+)
+from .ops.conversion import convert, device_of, to_device, to_numpy
+from .ops.creation import (
     arange,
     asarray,
+    astype,
     empty,
     empty_like,
     eye,
@@ -74,9 +107,64 @@ from .ops.creation import (  # noqa: A004 - Array API names
     triu,
     zeros,
     zeros_like,
-    astype,
 )
-from .ops.unary import (  # noqa: A004 - Array API names
+from .ops.info import __array_namespace_info__
+from .ops.linalg import (
+    einsum,
+    matmul,
+    matrix_transpose,
+    tensordot,
+    vecdot,
+)
+from .ops.manipulation import (
+    broadcast_arrays,
+    broadcast_to,
+    concat,
+    expand_dims,
+    flip,
+    moveaxis,
+    permute_dims,
+    repeat,
+    reshape,
+    roll,
+    squeeze,
+    stack,
+    take,
+    take_along_axis,
+    tile,
+    unstack,
+)
+from .ops.searching import (
+    argmax,
+    argmin,
+    argsort,
+    count_nonzero,
+    isin,
+    nonzero,
+    searchsorted,
+    sort,
+    unique_all,
+    unique_counts,
+    unique_inverse,
+    unique_values,
+    where,
+)
+from .ops.statistical import (
+    all,
+    any,
+    cumulative_prod,
+    cumulative_sum,
+    diff,
+    logsumexp,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
+)
+from .ops.unary import (
     abs,
     acos,
     acosh,
@@ -111,100 +199,12 @@ from .ops.unary import (  # noqa: A004 - Array API names
     signbit,
     sin,
     sinh,
-    square,
     sqrt,
+    square,
     tan,
     tanh,
     trunc,
 )
-from .ops.binary import (  # noqa: A004 - Array API names
-    add,
-    atan2,
-    bitwise_and,
-    bitwise_left_shift,
-    bitwise_or,
-    bitwise_right_shift,
-    bitwise_xor,
-    copysign,
-    divide,
-    equal,
-    floor_divide,
-    greater,
-    greater_equal,
-    hypot,
-    less,
-    less_equal,
-    logaddexp,
-    logical_and,
-    logical_or,
-    logical_xor,
-    maximum,
-    minimum,
-    multiply,
-    nextafter,
-    not_equal,
-    pow,
-    remainder,
-    subtract,
-)
-from .ops.manipulation import (  # noqa: A004 - Array API names
-    broadcast_arrays,
-    broadcast_to,
-    concat,
-    expand_dims,
-    flip,
-    moveaxis,
-    permute_dims,
-    repeat,
-    reshape,
-    roll,
-    squeeze,
-    stack,
-    tile,
-    unstack,
-    take,
-    take_along_axis,
-)
-from .ops.statistical import (  # noqa: A004 - Array API names
-    cumulative_prod,
-    cumulative_sum,
-    max,
-    mean,
-    min,
-    prod,
-    std,
-    sum,
-    var,
-    all,
-    any,
-    diff,
-    logsumexp,
-)
-from .ops.searching import (  # noqa: A004 - Array API names
-    argmax,
-    argmin,
-    count_nonzero,
-    nonzero,
-    searchsorted,
-    where,
-    isin,
-    unique_all,
-    unique_counts,
-    unique_inverse,
-    unique_values,
-    argsort,
-    sort,
-)
-from .ops.linalg import (  # noqa: A004 - Array API names
-    matmul,
-    matrix_transpose,
-    tensordot,
-    vecdot,
-    einsum,
-)
-from .ops._checks import broadcast_shapes
-from .ops.conversion import convert, device_of, to_device, to_numpy
-from .ops.info import __array_namespace_info__
 
 __version__ = "0.1.0"
 __array_api_version__ = "2024.12"

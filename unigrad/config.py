@@ -77,7 +77,7 @@ def _canonical(name: str, *, source: str = "backend name") -> str:
 
 def _load_class_from(ep: importlib.metadata.EntryPoint) -> type[Backend]:
     try:
-        return ep.load()  # type: ignore[no-any-return]
+        return ep.load()
     except Exception as exc:  # a broken plugin must not hide the others
         raise BackendError(f"the backend plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
 
@@ -87,7 +87,13 @@ def _backend_class(canonical: str) -> type[Backend]:
     if target is None:
         return _load_class_from(_entry_points()[canonical])
     module_name, _, class_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+    try:
+        return getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise BackendError(
+            f"the {canonical!r} backend failed to load ({type(exc).__name__}: {exc}); "
+            "`unigrad info` shows what is installed"
+        ) from exc
 
 
 def _is_installed(canonical: str) -> bool:
@@ -174,10 +180,14 @@ class _DeferredBackend:
 
 
 class _State:
-    __slots__ = ("default",)
+    __slots__ = ("default", "scopes")
 
     def __init__(self) -> None:
         self.default: Backend | _DeferredBackend = _DeferredBackend(None)
+        # How many use_backend blocks are open anywhere. While none is, ops
+        # skip the ContextVar lookup: a thread that opens one has counted it
+        # before its own next op, and other threads' ops are unaffected.
+        self.scopes = 0
 
 
 _state = _State()
@@ -188,7 +198,7 @@ _scoped_get = _scoped.get
 
 def active_backend() -> Backend:
     """The backend that unigrad's functions run on here and now (loaded)."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     if isinstance(backend, _DeferredBackend):
         return backend.resolve()
     return backend
@@ -231,8 +241,12 @@ def use_backend(name: str) -> Iterator[Backend]:
         'torch'
     """
     backend = backend_instance(name)
+    with _lock:
+        _state.scopes += 1
     token = _scoped.set(backend)
     try:
         yield backend
     finally:
         _scoped.reset(token)
+        with _lock:
+            _state.scopes -= 1

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from .errors import DeviceError
 
 __all__ = ["DeviceSpec", "parse_device", "unknown_device", "devices"]
 
 
-class DeviceSpec(NamedTuple):
+@dataclass(frozen=True)
+class DeviceSpec:
     kind: str  # "cpu", "gpu", or another framework kind such as "mps"
     index: int
 

@@ -112,10 +112,18 @@ def _native_name(obj: object) -> str | None:
     return None
 
 
-_TORCH_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",
-                  "int": "int32", "short": "int16", "cfloat": "complex64", "cdouble": "complex128"}
+_TORCH_ALIASES = {
+    "float": "float32",
+    "double": "float64",
+    "half": "float16",
+    "long": "int64",
+    "int": "int32",
+    "short": "int16",
+    "cfloat": "complex64",
+    "cdouble": "complex128",
+}
 
-bool = DType("bool")  # noqa: A001 - the Array API name
+bool = DType("bool")
 int8 = DType("int8")
 int16 = DType("int16")
 int32 = DType("int32")
@@ -131,21 +139,66 @@ float64 = DType("float64")
 complex64 = DType("complex64")
 complex128 = DType("complex128")
 
-ALL_DTYPES = (bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
-              float16, bfloat16, float32, float64, complex64, complex128)
+ALL_DTYPES = (
+    bool,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    float16,
+    bfloat16,
+    float32,
+    float64,
+    complex64,
+    complex128,
+)
 _BY_NAME: dict[str, DType] = {str.__str__(d): d for d in ALL_DTYPES}
-_KIND = {bool: "bool", int8: "signed", int16: "signed", int32: "signed", int64: "signed",
-         uint8: "unsigned", uint16: "unsigned", uint32: "unsigned", uint64: "unsigned",
-         float16: "float", bfloat16: "float", float32: "float", float64: "float",
-         complex64: "complex", complex128: "complex"}
-_BITS = {bool: 8, int8: 8, int16: 16, int32: 32, int64: 64, uint8: 8, uint16: 16,
-         uint32: 32, uint64: 64, float16: 16, bfloat16: 16, float32: 32, float64: 64,
-         complex64: 64, complex128: 128}
+_KIND = {
+    bool: "bool",
+    int8: "signed",
+    int16: "signed",
+    int32: "signed",
+    int64: "signed",
+    uint8: "unsigned",
+    uint16: "unsigned",
+    uint32: "unsigned",
+    uint64: "unsigned",
+    float16: "float",
+    bfloat16: "float",
+    float32: "float",
+    float64: "float",
+    complex64: "complex",
+    complex128: "complex",
+}
+_BITS = {
+    bool: 8,
+    int8: 8,
+    int16: 16,
+    int32: 32,
+    int64: 64,
+    uint8: 8,
+    uint16: 16,
+    uint32: 32,
+    uint64: 64,
+    float16: 16,
+    bfloat16: 16,
+    float32: 32,
+    float64: 64,
+    complex64: 64,
+    complex128: 128,
+}
 
 default_float = float32
 default_int = int64
 _DEFAULT_FOR_SCALAR: dict[type, DType] = {
-    _builtin_bool: bool, int: default_int, float: default_float, complex: complex64,
+    _builtin_bool: bool,
+    int: default_int,
+    float: default_float,
+    complex: complex64,
 }
 
 
@@ -341,7 +394,7 @@ def _numpy_dtype(dt: DType) -> np.dtype[Any]:
     return np.dtype(dt.name)
 
 
-def finfo(type: Any, /) -> finfo_object:  # noqa: A002 - the Array API name
+def finfo(type: Any, /) -> finfo_object:
     """Limits of a floating-point dtype, or of the dtype of an array."""
     dt = as_dtype(getattr(type, "dtype", type))
     if _KIND[dt] == "complex":
@@ -350,14 +403,23 @@ def finfo(type: Any, /) -> finfo_object:  # noqa: A002 - the Array API name
         dt_real = dt
     else:
         raise DTypeError(f"finfo needs a floating-point dtype, got {dt}; use iinfo for integers")
-    info = np.finfo(_numpy_dtype(dt_real))
+    if dt_real is bfloat16:
+        import ml_dtypes
+
+        info: Any = ml_dtypes.finfo(ml_dtypes.bfloat16)
+    else:
+        info = np.finfo(_numpy_dtype(dt_real))
     return finfo_object(
-        bits=_BITS[dt_real], eps=float(info.eps), max=float(info.max), min=float(info.min),
-        smallest_normal=float(info.smallest_normal), dtype=dt,
+        bits=_BITS[dt_real],
+        eps=float(info.eps),
+        max=float(info.max),
+        min=float(info.min),
+        smallest_normal=float(info.smallest_normal),
+        dtype=dt,
     )
 
 
-def iinfo(type: Any, /) -> iinfo_object:  # noqa: A002 - the Array API name
+def iinfo(type: Any, /) -> iinfo_object:
     """Limits of an integer dtype, or of the dtype of an array."""
     dt = as_dtype(getattr(type, "dtype", type))
     if _KIND[dt] not in ("signed", "unsigned"):

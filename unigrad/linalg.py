@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .types import Array, ArrayLike
 from .ops._dispatch import _scoped_get, _state, failed
+from .types import Array
 
 __all__ = [
     "cholesky",
@@ -40,15 +40,23 @@ __all__ = [
 def cholesky(x: Array, /, *, upper: bool = False) -> Array:
     """Cholesky factor of symmetric (Hermitian) positive-definite matrices."""
     try:
-        return (_scoped_get() or _state.default).linalg_cholesky(x, upper=upper)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_cholesky(x, upper=upper)
     except Exception as exc:
         return failed(exc, "linalg_cholesky", x, upper=upper)
 
 
 def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Cross product of 3-vectors along ``axis``."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).linalg_cross(x1, x2, axis=axis)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.linalg_cross(x1, x2, axis=axis)
     except Exception as exc:
         return failed(exc, "linalg_cross", x1, x2, axis=axis)
 
@@ -56,7 +64,8 @@ def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
 def det(x: Array, /) -> Array:
     """Determinant of square matrices."""
     try:
-        return (_scoped_get() or _state.default).linalg_det(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_det(x)
     except Exception as exc:
         return failed(exc, "linalg_det", x)
 
@@ -64,7 +73,8 @@ def det(x: Array, /) -> Array:
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     """Diagonal of the last two axes."""
     try:
-        return (_scoped_get() or _state.default).linalg_diagonal(x, offset=offset)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_diagonal(x, offset=offset)
     except Exception as exc:
         return failed(exc, "linalg_diagonal", x, offset=offset)
 
@@ -72,7 +82,8 @@ def diagonal(x: Array, /, *, offset: int = 0) -> Array:
 def eigh(x: Array, /) -> Any:
     """Eigenvalues and eigenvectors of symmetric (Hermitian) matrices."""
     try:
-        return (_scoped_get() or _state.default).linalg_eigh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_eigh(x)
     except Exception as exc:
         return failed(exc, "linalg_eigh", x)
 
@@ -80,7 +91,8 @@ def eigh(x: Array, /) -> Any:
 def eigvalsh(x: Array, /) -> Array:
     """Eigenvalues of symmetric (Hermitian) matrices, ascending."""
     try:
-        return (_scoped_get() or _state.default).linalg_eigvalsh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_eigvalsh(x)
     except Exception as exc:
         return failed(exc, "linalg_eigvalsh", x)
 
@@ -88,7 +100,8 @@ def eigvalsh(x: Array, /) -> Array:
 def inv(x: Array, /) -> Array:
     """Inverse of square matrices."""
     try:
-        return (_scoped_get() or _state.default).linalg_inv(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_inv(x)
     except Exception as exc:
         return failed(exc, "linalg_inv", x)
 
@@ -96,7 +109,8 @@ def inv(x: Array, /) -> Array:
 def matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Array:
     """Matrix norm of the last two axes."""
     try:
-        return (_scoped_get() or _state.default).linalg_matrix_norm(x, keepdims=keepdims, ord=ord)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_matrix_norm(x, keepdims=keepdims, ord=ord)
     except Exception as exc:
         return failed(exc, "linalg_matrix_norm", x, keepdims=keepdims, ord=ord)
 
@@ -104,7 +118,8 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False, ord: Any = "fro") -> Arr
 def matrix_power(x: Array, n: int, /) -> Array:
     """``x`` raised to the integer power ``n`` by matrix products."""
     try:
-        return (_scoped_get() or _state.default).linalg_matrix_power(x, n)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_matrix_power(x, n)
     except Exception as exc:
         return failed(exc, "linalg_matrix_power", x, n)
 
@@ -112,15 +127,23 @@ def matrix_power(x: Array, n: int, /) -> Array:
 def matrix_rank(x: Array, /, *, rtol: float | Array | None = None) -> Array:
     """Rank of matrices (number of singular values above tolerance)."""
     try:
-        return (_scoped_get() or _state.default).linalg_matrix_rank(x, rtol=rtol)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_matrix_rank(x, rtol=rtol)
     except Exception as exc:
         return failed(exc, "linalg_matrix_rank", x, rtol=rtol)
 
 
 def outer(x1: Array, x2: Array, /) -> Array:
     """Outer product of two vectors."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).linalg_outer(x1, x2)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.linalg_outer(x1, x2)
     except Exception as exc:
         return failed(exc, "linalg_outer", x1, x2)
 
@@ -128,7 +151,8 @@ def outer(x1: Array, x2: Array, /) -> Array:
 def pinv(x: Array, /, *, rtol: float | Array | None = None) -> Array:
     """Moore-Penrose pseudo-inverse."""
     try:
-        return (_scoped_get() or _state.default).linalg_pinv(x, rtol=rtol)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_pinv(x, rtol=rtol)
     except Exception as exc:
         return failed(exc, "linalg_pinv", x, rtol=rtol)
 
@@ -136,7 +160,8 @@ def pinv(x: Array, /, *, rtol: float | Array | None = None) -> Array:
 def qr(x: Array, /, *, mode: str = "reduced") -> Any:
     """QR decomposition (a named tuple ``Q, R``)."""
     try:
-        return (_scoped_get() or _state.default).linalg_qr(x, mode=mode)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_qr(x, mode=mode)
     except Exception as exc:
         return failed(exc, "linalg_qr", x, mode=mode)
 
@@ -144,15 +169,23 @@ def qr(x: Array, /, *, mode: str = "reduced") -> Any:
 def slogdet(x: Array, /) -> Any:
     """Sign and natural log of the absolute determinant (a named tuple)."""
     try:
-        return (_scoped_get() or _state.default).linalg_slogdet(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_slogdet(x)
     except Exception as exc:
         return failed(exc, "linalg_slogdet", x)
 
 
 def solve(x1: Array, x2: Array, /) -> Array:
     """Solution ``X`` of ``x1 @ X = x2``."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).linalg_solve(x1, x2)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.linalg_solve(x1, x2)
     except Exception as exc:
         return failed(exc, "linalg_solve", x1, x2)
 
@@ -160,7 +193,8 @@ def solve(x1: Array, x2: Array, /) -> Array:
 def svd(x: Array, /, *, full_matrices: bool = True) -> Any:
     """Singular value decomposition (a named tuple ``U, S, Vh``)."""
     try:
-        return (_scoped_get() or _state.default).linalg_svd(x, full_matrices=full_matrices)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_svd(x, full_matrices=full_matrices)
     except Exception as exc:
         return failed(exc, "linalg_svd", x, full_matrices=full_matrices)
 
@@ -168,7 +202,8 @@ def svd(x: Array, /, *, full_matrices: bool = True) -> Any:
 def svdvals(x: Array, /) -> Array:
     """Singular values, descending."""
     try:
-        return (_scoped_get() or _state.default).linalg_svdvals(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_svdvals(x)
     except Exception as exc:
         return failed(exc, "linalg_svdvals", x)
 
@@ -176,14 +211,18 @@ def svdvals(x: Array, /) -> Array:
 def trace(x: Array, /, *, offset: int = 0, dtype: Any = None) -> Array:
     """Sum along a diagonal of the last two axes."""
     try:
-        return (_scoped_get() or _state.default).linalg_trace(x, offset=offset, dtype=dtype)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_trace(x, offset=offset, dtype=dtype)
     except Exception as exc:
         return failed(exc, "linalg_trace", x, offset=offset, dtype=dtype)
 
 
-def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: float = 2) -> Array:
+def vector_norm(
+    x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: float = 2
+) -> Array:
     """Vector norm along ``axis`` (of all elements if None)."""
     try:
-        return (_scoped_get() or _state.default).linalg_vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linalg_vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
     except Exception as exc:
         return failed(exc, "linalg_vector_norm", x, axis=axis, keepdims=keepdims, ord=ord)

@@ -89,8 +89,15 @@ class Generator:
         with self._lock:
             self._numpy.bit_generator.state = state
 
-    def normal(self, shape: Shape, mean: float = 0.0, std: float = 1.0, *,
-               dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+    def normal(
+        self,
+        shape: Shape,
+        mean: float = 0.0,
+        std: float = 1.0,
+        *,
+        dtype: DTypeLike = None,
+        device: DeviceLike = None,
+    ) -> Array:
         """Samples of a normal distribution with ``mean`` and standard deviation ``std``."""
         dt = _float_dtype(dtype)
         work = np.float64 if dt is _dtypes.float64 else np.float32
@@ -102,8 +109,15 @@ class Generator:
             values += work(mean)
         return _finish(values, dt, device)
 
-    def uniform(self, shape: Shape, low: float = 0.0, high: float = 1.0, *,
-                dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+    def uniform(
+        self,
+        shape: Shape,
+        low: float = 0.0,
+        high: float = 1.0,
+        *,
+        dtype: DTypeLike = None,
+        device: DeviceLike = None,
+    ) -> Array:
         """Samples of the uniform distribution on ``[low, high)``."""
         dt = _float_dtype(dtype)
         work = np.float64 if dt is _dtypes.float64 else np.float32
@@ -113,8 +127,15 @@ class Generator:
             values = values * work(high - low) + work(low)
         return _finish(values, dt, device)
 
-    def randint(self, low: int, high: int | None = None, shape: Shape = (), *,
-                dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+    def randint(
+        self,
+        low: int,
+        high: int | None = None,
+        shape: Shape = (),
+        *,
+        dtype: DTypeLike = None,
+        device: DeviceLike = None,
+    ) -> Array:
         """Random integers in ``[low, high)`` (``[0, low)`` if ``high`` is None)."""
         dt = _dtypes.default_int if dtype is None else _dtypes.as_dtype(dtype)
         if dt.kind not in ("signed", "unsigned"):
@@ -140,8 +161,14 @@ class Generator:
             order = self._numpy.permutation(n)
         return take(x, asarray(order, device=_device_of(x)), axis=0)
 
-    def bernoulli(self, p: float | Array, shape: Shape | None = None, *,
-                  dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+    def bernoulli(
+        self,
+        p: float | Array,
+        shape: Shape | None = None,
+        *,
+        dtype: DTypeLike = None,
+        device: DeviceLike = None,
+    ) -> Array:
         """Samples that are 1 with probability ``p`` (a float or a tensor of them), else 0.
 
         ``dtype`` defaults to ``bool``.
@@ -165,7 +192,7 @@ def _device_of(x: Array) -> str:
 default_generator = Generator()
 
 
-def seed(seed: int) -> None:  # noqa: F811 - module-level mirror of Generator.seed
+def seed(seed: int) -> None:
     """Seed the default generator; the same seed gives the same values on every backend."""
     default_generator.seed(seed)
 
@@ -180,20 +207,28 @@ def set_state(state: dict[str, Any]) -> None:
     default_generator.set_state(state)
 
 
-def normal(shape: Shape, mean: float = 0.0, std: float = 1.0, *,
-           dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+def normal(
+    shape: Shape, mean: float = 0.0, std: float = 1.0, *, dtype: DTypeLike = None, device: DeviceLike = None
+) -> Array:
     """Normal samples from the default generator (see :meth:`Generator.normal`)."""
     return default_generator.normal(shape, mean, std, dtype=dtype, device=device)
 
 
-def uniform(shape: Shape, low: float = 0.0, high: float = 1.0, *,
-            dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+def uniform(
+    shape: Shape, low: float = 0.0, high: float = 1.0, *, dtype: DTypeLike = None, device: DeviceLike = None
+) -> Array:
     """Uniform samples on ``[low, high)`` from the default generator."""
     return default_generator.uniform(shape, low, high, dtype=dtype, device=device)
 
 
-def randint(low: int, high: int | None = None, shape: Shape = (), *,
-            dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+def randint(
+    low: int,
+    high: int | None = None,
+    shape: Shape = (),
+    *,
+    dtype: DTypeLike = None,
+    device: DeviceLike = None,
+) -> Array:
     """Random integers in ``[low, high)`` from the default generator."""
     return default_generator.randint(low, high, shape, dtype=dtype, device=device)
 
@@ -203,7 +238,8 @@ def permutation(x: int | Array, *, device: DeviceLike = None) -> Array:
     return default_generator.permutation(x, device=device)
 
 
-def bernoulli(p: float | Array, shape: Shape | None = None, *,
-              dtype: DTypeLike = None, device: DeviceLike = None) -> Array:
+def bernoulli(
+    p: float | Array, shape: Shape | None = None, *, dtype: DTypeLike = None, device: DeviceLike = None
+) -> Array:
     """Bernoulli samples from the default generator."""
     return default_generator.bernoulli(p, shape, dtype=dtype, device=device)

@@ -17,8 +17,16 @@ class TorchBackend(Backend):
     framework: ClassVar[str] = "torch"
     namespace_modules: ClassVar[tuple[str, ...]] = tuple(
         f"{__name__}.{module}"
-        for module in ("core", "device", "creation", "elementwise", "manipulation",
-                       "statistical", "searching", "linalg")
+        for module in (
+            "core",
+            "device",
+            "creation",
+            "elementwise",
+            "manipulation",
+            "statistical",
+            "searching",
+            "linalg",
+        )
     )
 
     def __init__(self) -> None:

@@ -26,10 +26,20 @@ Tensor = torch.Tensor
 _SCALARS = (bool, int, float, complex)
 
 TO_TORCH: dict[str, torch.dtype] = {
-    "bool": torch.bool, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
-    "int64": torch.int64, "uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.uint32,
-    "uint64": torch.uint64, "float16": torch.float16, "bfloat16": torch.bfloat16,
-    "float32": torch.float32, "float64": torch.float64, "complex64": torch.complex64,
+    "bool": torch.bool,
+    "int8": torch.int8,
+    "int16": torch.int16,
+    "int32": torch.int32,
+    "int64": torch.int64,
+    "uint8": torch.uint8,
+    "uint16": torch.uint16,
+    "uint32": torch.uint32,
+    "uint64": torch.uint64,
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+    "float64": torch.float64,
+    "complex64": torch.complex64,
     "complex128": torch.complex128,
 }
 FROM_TORCH: dict[torch.dtype, ug_dtypes.DType] = {v: ug_dtypes.as_dtype(k) for k, v in TO_TORCH.items()}
@@ -42,7 +52,7 @@ def is_tensor(x: object) -> bool:
 def native_dtype(dtype: Any) -> torch.dtype | None:
     """A torch dtype for any dtype spec; ``None`` stays ``None`` (the default)."""
     if dtype is None or type(dtype) is torch.dtype:
-        return dtype  # type: ignore[no-any-return]
+        return dtype
     found = TO_TORCH.get(dtype) if isinstance(dtype, str) else None
     return found if found is not None else TO_TORCH[ug_dtypes.as_dtype(dtype)]
 

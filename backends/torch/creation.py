@@ -12,8 +12,22 @@ from .core import from_numpy, native_dtype
 from .device import native_device
 
 __all__ = [
-    "arange", "asarray", "astype", "empty", "empty_like", "eye", "from_dlpack", "full",
-    "full_like", "linspace", "meshgrid", "ones", "ones_like", "tril", "triu", "zeros",
+    "arange",
+    "asarray",
+    "astype",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_dlpack",
+    "full",
+    "full_like",
+    "linspace",
+    "meshgrid",
+    "ones",
+    "ones_like",
+    "tril",
+    "triu",
+    "zeros",
     "zeros_like",
 ]
 
@@ -22,7 +36,9 @@ tril = xp.tril
 triu = xp.triu
 
 
-def arange(start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None) -> torch.Tensor:
+def arange(
+    start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None, device: Any = None
+) -> torch.Tensor:
     return xp.arange(start, stop, step, dtype=native_dtype(dtype), device=native_device(device))
 
 
@@ -37,7 +53,7 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
 
 
 def astype(x: torch.Tensor, dtype: Any, /, *, copy: bool = True, device: Any = None) -> torch.Tensor:
-    return xp.astype(x, native_dtype(dtype), copy=copy, device=native_device(device))
+    return xp.astype(x, native_dtype(dtype), copy=copy, device=native_device(device))  # type: ignore[arg-type]
 
 
 def empty(shape: Any, *, dtype: Any = None, device: Any = None) -> torch.Tensor:
@@ -72,14 +88,18 @@ def full_like(x: torch.Tensor, /, fill_value: Any, *, dtype: Any = None, device:
     return torch.full_like(x, fill_value, dtype=native_dtype(dtype), device=native_device(device))
 
 
-def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None) -> torch.Tensor:
+def eye(
+    n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None
+) -> torch.Tensor:
     return xp.eye(n_rows, n_cols, k=k, dtype=native_dtype(dtype), device=native_device(device))
 
 
-def linspace(start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: Any = None,
-             endpoint: bool = True) -> torch.Tensor:
-    return xp.linspace(start, stop, num, dtype=native_dtype(dtype), device=native_device(device),
-                       endpoint=endpoint)
+def linspace(
+    start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: Any = None, endpoint: bool = True
+) -> torch.Tensor:
+    return xp.linspace(
+        start, stop, num, dtype=native_dtype(dtype), device=native_device(device), endpoint=endpoint
+    )
 
 
 def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> torch.Tensor:

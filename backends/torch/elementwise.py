@@ -8,20 +8,80 @@ some position go through array-api-compat, which converts it.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import array_api_compat.torch as xp
 import torch
 
 __all__ = [
-    "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
-    "bitwise_left_shift", "bitwise_invert", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "ceil", "clip", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1",
-    "floor", "floor_divide", "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf",
-    "isnan", "less", "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
-    "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
-    "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
+    "abs",
+    "acos",
+    "acosh",
+    "add",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_invert",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "ceil",
+    "clip",
+    "conj",
+    "copysign",
+    "cos",
+    "cosh",
+    "divide",
+    "equal",
+    "exp",
+    "expm1",
+    "floor",
+    "floor_divide",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "imag",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "less",
+    "less_equal",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "logaddexp",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "multiply",
+    "negative",
+    "nextafter",
+    "not_equal",
+    "positive",
+    "pow",
+    "real",
+    "reciprocal",
+    "remainder",
+    "round",
+    "sign",
+    "signbit",
+    "sin",
+    "sinh",
+    "square",
+    "sqrt",
+    "subtract",
+    "tan",
+    "tanh",
+    "trunc",
 ]
 
 Tensor = torch.Tensor
@@ -92,13 +152,13 @@ clip = xp.clip
 
 
 def maximum(x1: Any, x2: Any, /) -> Tensor:
-    if isinstance(x2, (int, float)) and isinstance(x1, Tensor) and x2 == x2:
+    if isinstance(x2, (int, float)) and isinstance(x1, Tensor) and not math.isnan(x2):
         return torch.clamp_min(x1, x2)  # ug.maximum(x, 0.0) is ReLU: keep it one kernel
     return xp.maximum(x1, x2)
 
 
 def minimum(x1: Any, x2: Any, /) -> Tensor:
-    if isinstance(x2, (int, float)) and isinstance(x1, Tensor) and x2 == x2:
+    if isinstance(x2, (int, float)) and isinstance(x1, Tensor) and not math.isnan(x2):
         return torch.clamp_max(x1, x2)
     return xp.minimum(x1, x2)
 

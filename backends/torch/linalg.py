@@ -10,11 +10,30 @@ import torch
 from .core import common_dtype, native_dtype
 
 __all__ = [
-    "matmul", "matrix_transpose", "tensordot", "vecdot", "einsum",
-    "linalg_cholesky", "linalg_cross", "linalg_det", "linalg_diagonal", "linalg_eigh",
-    "linalg_eigvalsh", "linalg_inv", "linalg_matrix_norm", "linalg_matrix_power",
-    "linalg_matrix_rank", "linalg_outer", "linalg_pinv", "linalg_qr", "linalg_slogdet",
-    "linalg_solve", "linalg_svd", "linalg_svdvals", "linalg_trace", "linalg_vector_norm",
+    "matmul",
+    "matrix_transpose",
+    "tensordot",
+    "vecdot",
+    "einsum",
+    "linalg_cholesky",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_eigh",
+    "linalg_eigvalsh",
+    "linalg_inv",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_trace",
+    "linalg_vector_norm",
 ]
 
 Tensor = torch.Tensor
@@ -30,7 +49,7 @@ def einsum(subscripts: str, /, *operands: Tensor) -> Tensor:
     return torch.einsum(subscripts, *[o.to(dtype) for o in operands])
 
 
-_la = xp.linalg
+_la = xp.linalg  # type: ignore[attr-defined]
 linalg_cholesky = _la.cholesky
 linalg_cross = _la.cross
 linalg_det = _la.det

@@ -13,9 +13,22 @@ from unigrad.ops._checks import check_indices
 from .core import common_dtype
 
 __all__ = [
-    "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis",
-    "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile", "unstack",
-    "take", "take_along_axis",
+    "broadcast_arrays",
+    "broadcast_to",
+    "concat",
+    "expand_dims",
+    "flip",
+    "moveaxis",
+    "permute_dims",
+    "repeat",
+    "reshape",
+    "roll",
+    "squeeze",
+    "stack",
+    "tile",
+    "unstack",
+    "take",
+    "take_along_axis",
 ]
 
 Tensor = torch.Tensor
@@ -62,7 +75,9 @@ def tile(x: Tensor, repetitions: Sequence[int], /) -> Tensor:
 def take(x: Tensor, indices: Tensor, /, *, axis: int | None = None) -> Tensor:
     if axis is None:
         if x.ndim != 1:
-            raise ValueError(f"take needs axis= for a {x.ndim}-d array; axis may be omitted only for 1-d input")
+            raise ValueError(
+                f"take needs axis= for a {x.ndim}-d array; axis may be omitted only for 1-d input"
+            )
         axis = 0
     size = x.shape[axis]
     check_indices("take", indices, size, axis, _extrema(indices))
@@ -77,8 +92,10 @@ def take_along_axis(x: Tensor, indices: Tensor, /, *, axis: int = -1) -> Tensor:
 
 def _extrema(indices: Tensor) -> tuple[int, int] | None:
     if not isinstance(indices, Tensor) or indices.dtype.is_floating_point or indices.dtype is torch.bool:
-        raise TypeError(f"indices must be an integer tensor, got {type(indices).__name__} "
-                        f"of dtype {getattr(indices, 'dtype', None)}")
+        raise TypeError(
+            f"indices must be an integer tensor, got {type(indices).__name__} "
+            f"of dtype {getattr(indices, 'dtype', None)}"
+        )
     if indices.numel() == 0:
         return None
     both = torch.aminmax(indices)  # one pass, one device sync

@@ -2,24 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import array_api_compat.torch as xp
+import torch
 
 __all__ = [
-    "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
-    "isin", "unique_all", "unique_counts", "unique_inverse", "unique_values",
-    "argsort", "sort",
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "nonzero",
+    "searchsorted",
+    "where",
+    "isin",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
+    "argsort",
+    "sort",
 ]
 
-argmax = xp.argmax
-argmin = xp.argmin
-count_nonzero = xp.count_nonzero
+argmax = xp.argmax  # type: ignore[attr-defined]  # cloned from torch at import
+argmin = xp.argmin  # type: ignore[attr-defined]  # cloned from torch at import
 nonzero = xp.nonzero
-searchsorted = xp.searchsorted
+searchsorted = xp.searchsorted  # type: ignore[attr-defined]  # cloned from torch at import
 where = xp.where
-isin = xp.isin
-unique_all = xp.unique_all
+isin = xp.isin  # type: ignore[attr-defined]  # cloned from torch at import
 unique_counts = xp.unique_counts
 unique_inverse = xp.unique_inverse
 unique_values = xp.unique_values
 argsort = xp.argsort
 sort = xp.sort
+
+
+class UniqueAllResult(NamedTuple):
+    values: torch.Tensor
+    indices: torch.Tensor
+    inverse_indices: torch.Tensor
+    counts: torch.Tensor
+
+
+def unique_all(x: torch.Tensor, /) -> UniqueAllResult:
+    # array-api-compat leaves this out: torch.unique has no first-index output.
+    values, inverse, counts = torch.unique(
+        x.reshape(-1), sorted=True, return_inverse=True, return_counts=True
+    )
+    positions = torch.arange(inverse.numel(), device=x.device)
+    first = torch.full((values.numel(),), inverse.numel(), dtype=torch.int64, device=x.device)
+    first = first.scatter_reduce(0, inverse, positions, reduce="amin")
+    return UniqueAllResult(values, first, inverse.reshape(x.shape), counts)
+
+
+def count_nonzero(x: torch.Tensor, /, *, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    from .statistical import sum as _sum
+
+    return _sum(x != 0, axis=axis, dtype=torch.int64, keepdims=keepdims)

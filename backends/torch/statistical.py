@@ -10,12 +10,28 @@ import torch
 from .core import native_dtype
 
 __all__ = [
-    "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
-    "all", "any", "diff", "logsumexp",
+    "cumulative_prod",
+    "cumulative_sum",
+    "max",
+    "mean",
+    "min",
+    "prod",
+    "std",
+    "sum",
+    "var",
+    "all",
+    "any",
+    "diff",
+    "logsumexp",
+    "sum_all",
 ]
 
 Tensor = torch.Tensor
 _torch_sum = torch.sum
+
+# torch.sum over the whole tensor already has the standard's dtype rules
+# (integers and bool accumulate in int64), so ug.sum(x) can call it directly.
+sum_all = torch.sum
 
 max = xp.max
 min = xp.min
@@ -26,7 +42,7 @@ diff = xp.diff
 
 def sum(x: Tensor, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Tensor:
     if axis is None and not keepdims:
-        return _torch_sum(x, dtype=native_dtype(dtype))
+        return _torch_sum(x) if dtype is None else _torch_sum(x, dtype=native_dtype(dtype))
     return xp.sum(x, axis=axis, dtype=native_dtype(dtype), keepdims=keepdims)
 
 
@@ -54,7 +70,8 @@ def var(x: Tensor, /, *, axis: Any = None, correction: float = 0.0, keepdims: bo
     x = _floating(x)
     axes = _axes(x, axis)
     if not axes:
-        return torch.zeros_like(x) if axis is not None else torch.var(x.reshape(1), correction=correction).reshape(())
+        # over no axes (or a 0-d tensor) every sample is its own mean: N = 1
+        return torch.square(x - x) / (1 - correction)
     return torch.var(x, axes, correction=correction, keepdim=keepdims)
 
 
@@ -62,13 +79,15 @@ def std(x: Tensor, /, *, axis: Any = None, correction: float = 0.0, keepdims: bo
     return torch.sqrt(var(x, axis=axis, correction=correction, keepdims=keepdims))
 
 
-def cumulative_sum(x: Tensor, /, *, axis: int | None = None, dtype: Any = None,
-                   include_initial: bool = False) -> Tensor:
+def cumulative_sum(
+    x: Tensor, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
     return xp.cumulative_sum(x, axis=axis, dtype=native_dtype(dtype), include_initial=include_initial)
 
 
-def cumulative_prod(x: Tensor, /, *, axis: int | None = None, dtype: Any = None,
-                    include_initial: bool = False) -> Tensor:
+def cumulative_prod(
+    x: Tensor, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
     return xp.cumulative_prod(x, axis=axis, dtype=native_dtype(dtype), include_initial=include_initial)
 
 

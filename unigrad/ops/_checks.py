@@ -176,7 +176,7 @@ def _broadcast_to_check(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) 
     target = tuple(args[1] if len(args) > 1 else kwargs["shape"])
     if x is None:
         return
-    if len(x) > len(target) or any(a not in (1, b) for a, b in zip(x[::-1], target[::-1])):
+    if len(x) > len(target) or any(a not in (1, b) for a, b in zip(x[::-1], target[::-1], strict=False)):
         raise ShapeError(
             f"{op}: an array of shape {_fmt(x)} cannot be broadcast to {target}; "
             "each axis must match or be 1, aligned from the right"
@@ -201,9 +201,9 @@ def _tensordot_check(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     if a is None or b is None:
         return
     if isinstance(axes, int):
-        pairs = list(zip(range(len(a) - axes, len(a)), range(axes)))
+        pairs = list(zip(range(len(a) - axes, len(a)), range(axes), strict=True))
     else:
-        pairs = list(zip(axes[0], axes[1]))
+        pairs = list(zip(axes[0], axes[1], strict=False))
     for i, j in pairs:
         if a[i] != b[j]:
             raise ShapeError(
@@ -224,10 +224,34 @@ def _squeeze_check(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
 
 
 _BINARY = (
-    "add", "atan2", "bitwise_and", "bitwise_left_shift", "bitwise_or", "bitwise_right_shift",
-    "bitwise_xor", "copysign", "divide", "equal", "floor_divide", "greater", "greater_equal",
-    "hypot", "less", "less_equal", "logaddexp", "logical_and", "logical_or", "logical_xor",
-    "maximum", "minimum", "multiply", "nextafter", "not_equal", "pow", "remainder", "subtract",
+    "add",
+    "atan2",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "copysign",
+    "divide",
+    "equal",
+    "floor_divide",
+    "greater",
+    "greater_equal",
+    "hypot",
+    "less",
+    "less_equal",
+    "logaddexp",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "multiply",
+    "nextafter",
+    "not_equal",
+    "pow",
+    "remainder",
+    "subtract",
 )
 _CHECKS: dict[str, Callable[[str, tuple[Any, ...], dict[str, Any]], None]] = {
     **{name: _binary for name in _BINARY},

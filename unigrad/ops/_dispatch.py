@@ -32,7 +32,7 @@ def framework_of(x: object) -> str | None:
 
 
 def _leaves(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
-    found = []
+    found: list[Any] = []
     for value in (*args, *kwargs.values()):
         if isinstance(value, (list, tuple)):
             found.extend(value)
@@ -53,7 +53,10 @@ def failed(exc: Exception, op: str, *args: Any, **kwargs: Any) -> Any:
     """Called when ``backend.<op>(*args, **kwargs)`` raised ``exc``: retry or explain."""
     if isinstance(exc, UnigradError):
         raise exc
-    backend = active_backend()
+    try:
+        backend = active_backend()
+    except Exception:
+        raise exc from None
     leaves = _leaves(args, kwargs)
     for leaf in leaves:
         framework = framework_of(leaf)
@@ -64,7 +67,7 @@ def failed(exc: Exception, op: str, *args: Any, **kwargs: Any) -> Any:
         kwargs = {k: _convert_numpy(v, backend) for k, v in kwargs.items()}
         try:
             return getattr(backend, op)(*args, **kwargs)
-        except Exception as again:  # noqa: BLE001 - explained below, with converted inputs
+        except Exception as again:
             exc = again
     explain(exc, op, args, kwargs)
 

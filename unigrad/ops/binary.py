@@ -9,8 +9,6 @@ weak: ``int8`` tensor + ``1`` stays ``int8``), the same way on every backend.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..types import Array, ArrayLike
 from ._dispatch import _scoped_get, _state, failed
 
@@ -54,9 +52,13 @@ def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
         >>> ug.to_numpy(ug.add(ug.asarray([1, 2]), 1))
         array([2, 3])
     """
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.add(x1, x2)
     except Exception as exc:
@@ -65,9 +67,13 @@ def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Inverse tangent of ``x1 / x2`` in the right quadrant, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.atan2(x1, x2)
     except Exception as exc:
@@ -76,9 +82,13 @@ def atan2(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Bitwise AND of integer or boolean tensors."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.bitwise_and(x1, x2)
     except Exception as exc:
@@ -87,9 +97,13 @@ def bitwise_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 << x2`` for integer tensors."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.bitwise_left_shift(x1, x2)
     except Exception as exc:
@@ -98,9 +112,13 @@ def bitwise_left_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Bitwise OR of integer or boolean tensors."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.bitwise_or(x1, x2)
     except Exception as exc:
@@ -109,9 +127,13 @@ def bitwise_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 >> x2`` for integer tensors."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.bitwise_right_shift(x1, x2)
     except Exception as exc:
@@ -120,9 +142,13 @@ def bitwise_right_shift(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Bitwise XOR of integer or boolean tensors."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.bitwise_xor(x1, x2)
     except Exception as exc:
@@ -131,9 +157,13 @@ def bitwise_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """The magnitude of ``x1`` with the sign of ``x2``."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.copysign(x1, x2)
     except Exception as exc:
@@ -142,9 +172,13 @@ def copysign(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """True division ``x1 / x2`` (integers divide to the default float)."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.divide(x1, x2)
     except Exception as exc:
@@ -153,9 +187,13 @@ def divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 == x2``, elementwise, as a boolean tensor."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.equal(x1, x2)
     except Exception as exc:
@@ -164,9 +202,13 @@ def equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 // x2``: division rounded towards negative infinity."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.floor_divide(x1, x2)
     except Exception as exc:
@@ -175,9 +217,13 @@ def floor_divide(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 > x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.greater(x1, x2)
     except Exception as exc:
@@ -186,9 +232,13 @@ def greater(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 >= x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.greater_equal(x1, x2)
     except Exception as exc:
@@ -197,9 +247,13 @@ def greater_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``sqrt(x1**2 + x2**2)`` without overflow in the squares."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.hypot(x1, x2)
     except Exception as exc:
@@ -208,9 +262,13 @@ def hypot(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 < x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.less(x1, x2)
     except Exception as exc:
@@ -219,9 +277,13 @@ def less(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 <= x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.less_equal(x1, x2)
     except Exception as exc:
@@ -230,9 +292,13 @@ def less_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``log(exp(x1) + exp(x2))`` without overflow."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.logaddexp(x1, x2)
     except Exception as exc:
@@ -241,9 +307,13 @@ def logaddexp(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Logical AND, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.logical_and(x1, x2)
     except Exception as exc:
@@ -252,9 +322,13 @@ def logical_and(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Logical OR, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.logical_or(x1, x2)
     except Exception as exc:
@@ -263,9 +337,13 @@ def logical_or(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Logical XOR, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.logical_xor(x1, x2)
     except Exception as exc:
@@ -274,9 +352,13 @@ def logical_xor(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """The larger of ``x1`` and ``x2``, elementwise (NaN if either is NaN)."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.maximum(x1, x2)
     except Exception as exc:
@@ -285,9 +367,13 @@ def maximum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """The smaller of ``x1`` and ``x2``, elementwise (NaN if either is NaN)."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.minimum(x1, x2)
     except Exception as exc:
@@ -296,9 +382,13 @@ def minimum(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 * x2``, elementwise with broadcasting."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.multiply(x1, x2)
     except Exception as exc:
@@ -307,9 +397,13 @@ def multiply(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """The next representable value after ``x1`` towards ``x2``."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.nextafter(x1, x2)
     except Exception as exc:
@@ -318,9 +412,13 @@ def nextafter(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 != x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.not_equal(x1, x2)
     except Exception as exc:
@@ -329,9 +427,13 @@ def not_equal(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 ** x2``, elementwise."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.pow(x1, x2)
     except Exception as exc:
@@ -340,9 +442,13 @@ def pow(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 % x2`` with the sign of ``x2``, as Python's ``%``."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.remainder(x1, x2)
     except Exception as exc:
@@ -351,9 +457,13 @@ def remainder(x1: ArrayLike, x2: ArrayLike, /) -> Array:
 
 def subtract(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 - x2``, elementwise with broadcasting."""
-    backend = _scoped_get() or _state.default
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        if getattr(x1, "dtype", None) is not getattr(x2, "dtype", 0):
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
             x1, x2 = backend.promote(x1, x2)
         return backend.subtract(x1, x2)
     except Exception as exc:

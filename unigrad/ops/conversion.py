@@ -45,7 +45,7 @@ def to_numpy(x: Any, *, copy: bool = False) -> np.ndarray[Any, Any]:
     """
     if isinstance(x, (np.ndarray, np.generic, bool, int, float, complex)):
         return np.array(x, copy=True) if copy else np.asarray(x)
-    return backend_of(x).to_numpy(x, copy=copy)  # type: ignore[no-any-return]
+    return backend_of(x).to_numpy(x, copy=copy)
 
 
 def convert(x: Any, backend: str) -> Any:
@@ -79,7 +79,7 @@ def convert(x: Any, backend: str) -> Any:
 
 def device_of(x: Array) -> str:
     """The unigrad name of the device holding ``x``, e.g. ``"cpu:0"`` or ``"gpu:1"``."""
-    return backend_of(x).device_of(x)  # type: ignore[no-any-return]
+    return backend_of(x).device_of(x)
 
 
 def to_device(x: Array, device: DeviceLike) -> Array:

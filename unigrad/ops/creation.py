@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..types import Array, ArrayLike
+from ..types import Array
 from ._dispatch import _scoped_get, _state, failed
 
 __all__ = [
@@ -32,7 +32,9 @@ __all__ = [
 ]
 
 
-def arange(start: float, /, stop: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None) -> Array:
+def arange(
+    start: float, /, stop: float | None = None, step: float = 1, *, dtype: Any = None, device: Any = None
+) -> Array:
     """Evenly spaced values in ``[start, stop)``; integers give ``int64``, floats ``float32``.
 
     Example:
@@ -41,9 +43,10 @@ def arange(start: float, /, stop: float | None = None, step: float = 1, *, dtype
         array([0, 1, 2])
     """
     try:
-        return (_scoped_get() or _state.default).arange(start, stop, step, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.arange(start, stop=stop, step=step, dtype=dtype, device=device)
     except Exception as exc:
-        return failed(exc, "arange", start, stop, step, dtype=dtype, device=device)
+        return failed(exc, "arange", start, stop=stop, step=step, dtype=dtype, device=device)
 
 
 def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None) -> Array:
@@ -58,7 +61,8 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
         True
     """
     try:
-        return (_scoped_get() or _state.default).asarray(obj, dtype=dtype, device=device, copy=copy)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.asarray(obj, dtype=dtype, device=device, copy=copy)
     except Exception as exc:
         return failed(exc, "asarray", obj, dtype=dtype, device=device, copy=copy)
 
@@ -66,7 +70,8 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
 def empty(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None) -> Array:
     """An uninitialised tensor of ``shape`` (zeros where the framework has no such thing)."""
     try:
-        return (_scoped_get() or _state.default).empty(shape, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.empty(shape, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "empty", shape, dtype=dtype, device=device)
 
@@ -74,15 +79,19 @@ def empty(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None
 def empty_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """An uninitialised tensor with the shape (and default dtype/device) of ``x``."""
     try:
-        return (_scoped_get() or _state.default).empty_like(x, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.empty_like(x, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "empty_like", x, dtype=dtype, device=device)
 
 
-def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None) -> Array:
+def eye(
+    n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None
+) -> Array:
     """A 2-d tensor with ones on the ``k``-th diagonal and zeros elsewhere."""
     try:
-        return (_scoped_get() or _state.default).eye(n_rows, n_cols, k=k, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.eye(n_rows, n_cols, k=k, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "eye", n_rows, n_cols, k=k, dtype=dtype, device=device)
 
@@ -90,39 +99,54 @@ def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = N
 def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> Array:
     """A tensor sharing the memory of any DLPack producer (copied where it must be)."""
     try:
-        return (_scoped_get() or _state.default).from_dlpack(x, device=device, copy=copy)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.from_dlpack(x, device=device, copy=copy)
     except Exception as exc:
         return failed(exc, "from_dlpack", x, device=device, copy=copy)
 
 
-def full(shape: int | tuple[int, ...], fill_value: bool | int | float | complex, *, dtype: Any = None, device: Any = None) -> Array:
+def full(
+    shape: int | tuple[int, ...],
+    fill_value: bool | int | float | complex,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+) -> Array:
     """A tensor of ``shape`` filled with ``fill_value``."""
     try:
-        return (_scoped_get() or _state.default).full(shape, fill_value, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.full(shape, fill_value, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "full", shape, fill_value, dtype=dtype, device=device)
 
 
-def full_like(x: Array, /, fill_value: bool | int | float | complex, *, dtype: Any = None, device: Any = None) -> Array:
+def full_like(
+    x: Array, /, fill_value: bool | int | float | complex, *, dtype: Any = None, device: Any = None
+) -> Array:
     """A tensor shaped like ``x`` filled with ``fill_value``."""
     try:
-        return (_scoped_get() or _state.default).full_like(x, fill_value, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.full_like(x, fill_value=fill_value, dtype=dtype, device=device)
     except Exception as exc:
-        return failed(exc, "full_like", x, fill_value, dtype=dtype, device=device)
+        return failed(exc, "full_like", x, fill_value=fill_value, dtype=dtype, device=device)
 
 
-def linspace(start: float, stop: float, /, num: int, *, dtype: Any = None, device: Any = None, endpoint: bool = True) -> Array:
+def linspace(
+    start: float, stop: float, /, num: int, *, dtype: Any = None, device: Any = None, endpoint: bool = True
+) -> Array:
     """``num`` evenly spaced values from ``start`` to ``stop``."""
     try:
-        return (_scoped_get() or _state.default).linspace(start, stop, num, dtype=dtype, device=device, endpoint=endpoint)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.linspace(start, stop, num=num, dtype=dtype, device=device, endpoint=endpoint)
     except Exception as exc:
-        return failed(exc, "linspace", start, stop, num, dtype=dtype, device=device, endpoint=endpoint)
+        return failed(exc, "linspace", start, stop, num=num, dtype=dtype, device=device, endpoint=endpoint)
 
 
 def meshgrid(*arrays: Array, indexing: str = "xy") -> list[Array]:
     """Coordinate grids from 1-d coordinate tensors."""
     try:
-        return (_scoped_get() or _state.default).meshgrid(*arrays, indexing=indexing)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.meshgrid(*arrays, indexing=indexing)
     except Exception as exc:
         return failed(exc, "meshgrid", *arrays, indexing=indexing)
 
@@ -136,7 +160,8 @@ def ones(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None)
         array([1, 1], dtype=int32)
     """
     try:
-        return (_scoped_get() or _state.default).ones(shape, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.ones(shape, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "ones", shape, dtype=dtype, device=device)
 
@@ -144,7 +169,8 @@ def ones(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None)
 def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Ones shaped like ``x``."""
     try:
-        return (_scoped_get() or _state.default).ones_like(x, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.ones_like(x, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "ones_like", x, dtype=dtype, device=device)
 
@@ -152,7 +178,8 @@ def ones_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
 def tril(x: Array, /, *, k: int = 0) -> Array:
     """The lower triangle of the last two axes; the rest zeroed."""
     try:
-        return (_scoped_get() or _state.default).tril(x, k=k)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.tril(x, k=k)
     except Exception as exc:
         return failed(exc, "tril", x, k=k)
 
@@ -160,7 +187,8 @@ def tril(x: Array, /, *, k: int = 0) -> Array:
 def triu(x: Array, /, *, k: int = 0) -> Array:
     """The upper triangle of the last two axes; the rest zeroed."""
     try:
-        return (_scoped_get() or _state.default).triu(x, k=k)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.triu(x, k=k)
     except Exception as exc:
         return failed(exc, "triu", x, k=k)
 
@@ -168,7 +196,8 @@ def triu(x: Array, /, *, k: int = 0) -> Array:
 def zeros(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None) -> Array:
     """A tensor of zeros."""
     try:
-        return (_scoped_get() or _state.default).zeros(shape, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.zeros(shape, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "zeros", shape, dtype=dtype, device=device)
 
@@ -176,7 +205,8 @@ def zeros(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None
 def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
     """Zeros shaped like ``x``."""
     try:
-        return (_scoped_get() or _state.default).zeros_like(x, dtype=dtype, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.zeros_like(x, dtype=dtype, device=device)
     except Exception as exc:
         return failed(exc, "zeros_like", x, dtype=dtype, device=device)
 
@@ -190,6 +220,7 @@ def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) ->
         True
     """
     try:
-        return (_scoped_get() or _state.default).astype(x, dtype, copy=copy, device=device)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.astype(x, dtype, copy=copy, device=device)
     except Exception as exc:
         return failed(exc, "astype", x, dtype, copy=copy, device=device)

@@ -19,8 +19,21 @@ _KINDS = {
     "numeric": ("signed", "unsigned", "float", "complex"),
 }
 # The Array API dtypes (bfloat16 and float16 are extras that unigrad also carries).
-_STANDARD = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-             "float32", "float64", "complex64", "complex128")
+_STANDARD = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
 
 
 class NamespaceInfo:
@@ -30,7 +43,7 @@ class NamespaceInfo:
         return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
 
     def default_device(self) -> str:
-        return active_backend().default_device()  # type: ignore[no-any-return]
+        return active_backend().default_device()
 
     def devices(self) -> list[str]:
         return list(active_backend().devices())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..types import Array, ArrayLike
+from ..types import Array
 from ._dispatch import _scoped_get, _state, failed
 
 __all__ = [
@@ -28,8 +28,15 @@ def matmul(x1: Array, x2: Array, /) -> Array:
         >>> ug.matmul(ug.ones((2, 3)), ug.ones((3, 4))).shape == (2, 4)
         True
     """
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).matmul(x1, x2)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.matmul(x1, x2)
     except Exception as exc:
         return failed(exc, "matmul", x1, x2)
 
@@ -37,23 +44,38 @@ def matmul(x1: Array, x2: Array, /) -> Array:
 def matrix_transpose(x: Array, /) -> Array:
     """Swap the last two axes."""
     try:
-        return (_scoped_get() or _state.default).matrix_transpose(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.matrix_transpose(x)
     except Exception as exc:
         return failed(exc, "matrix_transpose", x)
 
 
 def tensordot(x1: Array, x2: Array, /, *, axes: int | tuple[Any, Any] = 2) -> Array:
     """Sum of products over the given axes of ``x1`` and ``x2``."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).tensordot(x1, x2, axes=axes)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.tensordot(x1, x2, axes=axes)
     except Exception as exc:
         return failed(exc, "tensordot", x1, x2, axes=axes)
 
 
 def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Dot product of vectors along ``axis`` (conjugating ``x1``)."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).vecdot(x1, x2, axis=axis)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.vecdot(x1, x2, axis=axis)
     except Exception as exc:
         return failed(exc, "vecdot", x1, x2, axis=axis)
 
@@ -61,6 +83,7 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
 def einsum(subscripts: str, /, *operands: Array) -> Array:
     """Einstein summation, e.g. ``einsum("ij,jk->ik", a, b)``."""
     try:
-        return (_scoped_get() or _state.default).einsum(subscripts, *operands)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.einsum(subscripts, *operands)
     except Exception as exc:
         return failed(exc, "einsum", subscripts, *operands)

@@ -6,9 +6,7 @@ tensors; see :mod:`unigrad.ops._dispatch` for what happens when one fails.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..types import Array, ArrayLike
+from ..types import Array
 from ._dispatch import _scoped_get, _state, failed
 
 __all__ = [
@@ -34,7 +32,8 @@ __all__ = [
 def broadcast_arrays(*arrays: Array) -> list[Array]:
     """The arrays broadcast to one common shape."""
     try:
-        return (_scoped_get() or _state.default).broadcast_arrays(*arrays)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.broadcast_arrays(*arrays)
     except Exception as exc:
         return failed(exc, "broadcast_arrays", *arrays)
 
@@ -42,9 +41,10 @@ def broadcast_arrays(*arrays: Array) -> list[Array]:
 def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
     """``x`` broadcast to ``shape`` (a view where the framework allows)."""
     try:
-        return (_scoped_get() or _state.default).broadcast_to(x, shape)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.broadcast_to(x, shape=shape)
     except Exception as exc:
-        return failed(exc, "broadcast_to", x, shape)
+        return failed(exc, "broadcast_to", x, shape=shape)
 
 
 def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) -> Array:
@@ -56,7 +56,8 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
         array([0., 1., 1.], dtype=float32)
     """
     try:
-        return (_scoped_get() or _state.default).concat(arrays, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.concat(arrays, axis=axis)
     except Exception as exc:
         return failed(exc, "concat", arrays, axis=axis)
 
@@ -64,15 +65,17 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
 def expand_dims(x: Array, /, axis: int = 0) -> Array:
     """``x`` with a new axis of size 1 at ``axis``."""
     try:
-        return (_scoped_get() or _state.default).expand_dims(x, axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.expand_dims(x, axis=axis)
     except Exception as exc:
-        return failed(exc, "expand_dims", x, axis)
+        return failed(exc, "expand_dims", x, axis=axis)
 
 
 def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with the order of elements reversed along ``axis`` (all axes if None)."""
     try:
-        return (_scoped_get() or _state.default).flip(x, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.flip(x, axis=axis)
     except Exception as exc:
         return failed(exc, "flip", x, axis=axis)
 
@@ -80,7 +83,8 @@ def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
 def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[int, ...], /) -> Array:
     """``x`` with axes moved from ``source`` to ``destination``."""
     try:
-        return (_scoped_get() or _state.default).moveaxis(x, source, destination)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.moveaxis(x, source, destination)
     except Exception as exc:
         return failed(exc, "moveaxis", x, source, destination)
 
@@ -88,15 +92,17 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
 def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
     """``x`` with its axes permuted (a transpose)."""
     try:
-        return (_scoped_get() or _state.default).permute_dims(x, axes)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.permute_dims(x, axes=axes)
     except Exception as exc:
-        return failed(exc, "permute_dims", x, axes)
+        return failed(exc, "permute_dims", x, axes=axes)
 
 
 def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Array:
     """Each element of ``x`` repeated ``repeats`` times along ``axis`` (flattened if None)."""
     try:
-        return (_scoped_get() or _state.default).repeat(x, repeats, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.repeat(x, repeats, axis=axis)
     except Exception as exc:
         return failed(exc, "repeat", x, repeats, axis=axis)
 
@@ -110,31 +116,35 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
         True
     """
     try:
-        return (_scoped_get() or _state.default).reshape(x, shape, copy=copy)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.reshape(x, shape=shape, copy=copy)
     except Exception as exc:
-        return failed(exc, "reshape", x, shape, copy=copy)
+        return failed(exc, "reshape", x, shape=shape, copy=copy)
 
 
 def roll(x: Array, /, shift: int | tuple[int, ...], *, axis: int | tuple[int, ...] | None = None) -> Array:
     """Elements shifted along ``axis``, wrapping around (flattened if ``axis`` is None)."""
     try:
-        return (_scoped_get() or _state.default).roll(x, shift, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.roll(x, shift=shift, axis=axis)
     except Exception as exc:
-        return failed(exc, "roll", x, shift, axis=axis)
+        return failed(exc, "roll", x, shift=shift, axis=axis)
 
 
 def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     """``x`` without the named axes of size 1."""
     try:
-        return (_scoped_get() or _state.default).squeeze(x, axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.squeeze(x, axis=axis)
     except Exception as exc:
-        return failed(exc, "squeeze", x, axis)
+        return failed(exc, "squeeze", x, axis=axis)
 
 
 def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array:
     """Join arrays of one shape along a new axis."""
     try:
-        return (_scoped_get() or _state.default).stack(arrays, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.stack(arrays, axis=axis)
     except Exception as exc:
         return failed(exc, "stack", arrays, axis=axis)
 
@@ -142,7 +152,8 @@ def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array
 def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
     """``x`` repeated ``repetitions`` times along each axis."""
     try:
-        return (_scoped_get() or _state.default).tile(x, repetitions)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.tile(x, repetitions)
     except Exception as exc:
         return failed(exc, "tile", x, repetitions)
 
@@ -150,7 +161,8 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
 def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     """The slices of ``x`` along ``axis``, as a tuple."""
     try:
-        return (_scoped_get() or _state.default).unstack(x, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.unstack(x, axis=axis)
     except Exception as exc:
         return failed(exc, "unstack", x, axis=axis)
 
@@ -162,14 +174,19 @@ def take(x: Array, indices: Array, /, *, axis: int | None = None) -> Array:
     for an index out of range): one outside the axis raises
     :class:`unigrad.IndexOutOfRangeError`."""
     try:
-        return (_scoped_get() or _state.default).take(x, indices, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.take(x, indices, axis=axis)
     except Exception as exc:
         return failed(exc, "take", x, indices, axis=axis)
 
 
 def take_along_axis(x: Array, indices: Array, /, *, axis: int = -1) -> Array:
-    """Elements of ``x`` at ``indices`` matched along ``axis`` (``numpy.take_along_axis``); indices are checked."""
+    """Elements of ``x`` at ``indices`` matched along ``axis``, as ``numpy.take_along_axis``.
+
+    Indices are checked as in :func:`take`.
+    """
     try:
-        return (_scoped_get() or _state.default).take_along_axis(x, indices, axis=axis)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.take_along_axis(x, indices, axis=axis)
     except Exception as exc:
         return failed(exc, "take_along_axis", x, indices, axis=axis)

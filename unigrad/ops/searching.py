@@ -31,7 +31,8 @@ __all__ = [
 def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the largest element along ``axis`` (of the flattened tensor if None); first on ties."""
     try:
-        return (_scoped_get() or _state.default).argmax(x, axis=axis, keepdims=keepdims)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.argmax(x, axis=axis, keepdims=keepdims)
     except Exception as exc:
         return failed(exc, "argmax", x, axis=axis, keepdims=keepdims)
 
@@ -39,7 +40,8 @@ def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> A
 def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
     """Index of the smallest element along ``axis``; first on ties."""
     try:
-        return (_scoped_get() or _state.default).argmin(x, axis=axis, keepdims=keepdims)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.argmin(x, axis=axis, keepdims=keepdims)
     except Exception as exc:
         return failed(exc, "argmin", x, axis=axis, keepdims=keepdims)
 
@@ -47,7 +49,8 @@ def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> A
 def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Array:
     """Number of non-zero elements along ``axis``."""
     try:
-        return (_scoped_get() or _state.default).count_nonzero(x, axis=axis, keepdims=keepdims)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.count_nonzero(x, axis=axis, keepdims=keepdims)
     except Exception as exc:
         return failed(exc, "count_nonzero", x, axis=axis, keepdims=keepdims)
 
@@ -55,7 +58,8 @@ def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None, kee
 def nonzero(x: Array, /) -> tuple[Array, ...]:
     """Indices of the non-zero elements, one tensor per axis."""
     try:
-        return (_scoped_get() or _state.default).nonzero(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.nonzero(x)
     except Exception as exc:
         return failed(exc, "nonzero", x)
 
@@ -63,15 +67,23 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
 def searchsorted(x1: Array, x2: Array, /, *, side: str = "left", sorter: Array | None = None) -> Array:
     """Indices at which to insert ``x2`` into the sorted 1-d ``x1`` to keep it sorted."""
     try:
-        return (_scoped_get() or _state.default).searchsorted(x1, x2, side=side, sorter=sorter)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.searchsorted(x1, x2, side=side, sorter=sorter)
     except Exception as exc:
         return failed(exc, "searchsorted", x1, x2, side=side, sorter=sorter)
 
 
 def where(condition: Array, x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """Elements of ``x1`` where ``condition`` holds, else of ``x2`` (broadcast, promoted)."""
+    backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
     try:
-        return (_scoped_get() or _state.default).where(condition, x1, x2)
+        try:
+            same = x1.dtype is x2.dtype
+        except AttributeError:  # a Python scalar
+            same = False
+        if not same:
+            x1, x2 = backend.promote(x1, x2)
+        return backend.where(condition, x1, x2)
     except Exception as exc:
         return failed(exc, "where", condition, x1, x2)
 
@@ -79,7 +91,8 @@ def where(condition: Array, x1: ArrayLike, x2: ArrayLike, /) -> Array:
 def isin(x1: Array, x2: Array, /, *, invert: bool = False) -> Array:
     """Whether each element of ``x1`` occurs in ``x2``."""
     try:
-        return (_scoped_get() or _state.default).isin(x1, x2, invert=invert)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.isin(x1, x2, invert=invert)
     except Exception as exc:
         return failed(exc, "isin", x1, x2, invert=invert)
 
@@ -87,7 +100,8 @@ def isin(x1: Array, x2: Array, /, *, invert: bool = False) -> Array:
 def unique_all(x: Array, /) -> Any:
     """Unique values, first indices, inverse indices and counts (a named tuple)."""
     try:
-        return (_scoped_get() or _state.default).unique_all(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.unique_all(x)
     except Exception as exc:
         return failed(exc, "unique_all", x)
 
@@ -95,7 +109,8 @@ def unique_all(x: Array, /) -> Any:
 def unique_counts(x: Array, /) -> Any:
     """Unique values and their counts (a named tuple)."""
     try:
-        return (_scoped_get() or _state.default).unique_counts(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.unique_counts(x)
     except Exception as exc:
         return failed(exc, "unique_counts", x)
 
@@ -103,7 +118,8 @@ def unique_counts(x: Array, /) -> Any:
 def unique_inverse(x: Array, /) -> Any:
     """Unique values and the indices that rebuild ``x`` (a named tuple)."""
     try:
-        return (_scoped_get() or _state.default).unique_inverse(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.unique_inverse(x)
     except Exception as exc:
         return failed(exc, "unique_inverse", x)
 
@@ -111,7 +127,8 @@ def unique_inverse(x: Array, /) -> Any:
 def unique_values(x: Array, /) -> Array:
     """The sorted unique values of ``x``."""
     try:
-        return (_scoped_get() or _state.default).unique_values(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.unique_values(x)
     except Exception as exc:
         return failed(exc, "unique_values", x)
 
@@ -119,7 +136,8 @@ def unique_values(x: Array, /) -> Array:
 def argsort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
     """Indices that sort ``x`` along ``axis``; stable by default."""
     try:
-        return (_scoped_get() or _state.default).argsort(x, axis=axis, descending=descending, stable=stable)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.argsort(x, axis=axis, descending=descending, stable=stable)
     except Exception as exc:
         return failed(exc, "argsort", x, axis=axis, descending=descending, stable=stable)
 
@@ -127,6 +145,7 @@ def argsort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bo
 def sort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
     """``x`` sorted along ``axis``; stable by default."""
     try:
-        return (_scoped_get() or _state.default).sort(x, axis=axis, descending=descending, stable=stable)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.sort(x, axis=axis, descending=descending, stable=stable)
     except Exception as exc:
         return failed(exc, "sort", x, axis=axis, descending=descending, stable=stable)

@@ -6,8 +6,6 @@ tensors; see :mod:`unigrad.ops._dispatch` for what happens when one fails.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..types import Array, ArrayLike
 from ._dispatch import _scoped_get, _state, failed
 
@@ -57,7 +55,8 @@ __all__ = [
 def abs(x: Array, /) -> Array:
     """Absolute value, elementwise."""
     try:
-        return (_scoped_get() or _state.default).abs(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.abs(x)
     except Exception as exc:
         return failed(exc, "abs", x)
 
@@ -65,7 +64,8 @@ def abs(x: Array, /) -> Array:
 def acos(x: Array, /) -> Array:
     """Inverse cosine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).acos(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.acos(x)
     except Exception as exc:
         return failed(exc, "acos", x)
 
@@ -73,7 +73,8 @@ def acos(x: Array, /) -> Array:
 def acosh(x: Array, /) -> Array:
     """Inverse hyperbolic cosine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).acosh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.acosh(x)
     except Exception as exc:
         return failed(exc, "acosh", x)
 
@@ -81,7 +82,8 @@ def acosh(x: Array, /) -> Array:
 def asin(x: Array, /) -> Array:
     """Inverse sine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).asin(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.asin(x)
     except Exception as exc:
         return failed(exc, "asin", x)
 
@@ -89,7 +91,8 @@ def asin(x: Array, /) -> Array:
 def asinh(x: Array, /) -> Array:
     """Inverse hyperbolic sine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).asinh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.asinh(x)
     except Exception as exc:
         return failed(exc, "asinh", x)
 
@@ -97,7 +100,8 @@ def asinh(x: Array, /) -> Array:
 def atan(x: Array, /) -> Array:
     """Inverse tangent, elementwise."""
     try:
-        return (_scoped_get() or _state.default).atan(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.atan(x)
     except Exception as exc:
         return failed(exc, "atan", x)
 
@@ -105,7 +109,8 @@ def atan(x: Array, /) -> Array:
 def atanh(x: Array, /) -> Array:
     """Inverse hyperbolic tangent, elementwise."""
     try:
-        return (_scoped_get() or _state.default).atanh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.atanh(x)
     except Exception as exc:
         return failed(exc, "atanh", x)
 
@@ -113,7 +118,8 @@ def atanh(x: Array, /) -> Array:
 def bitwise_invert(x: Array, /) -> Array:
     """Bitwise NOT of an integer or boolean tensor."""
     try:
-        return (_scoped_get() or _state.default).bitwise_invert(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.bitwise_invert(x)
     except Exception as exc:
         return failed(exc, "bitwise_invert", x)
 
@@ -121,7 +127,8 @@ def bitwise_invert(x: Array, /) -> Array:
 def ceil(x: Array, /) -> Array:
     """Smallest integer value not below ``x``, elementwise (same dtype)."""
     try:
-        return (_scoped_get() or _state.default).ceil(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.ceil(x)
     except Exception as exc:
         return failed(exc, "ceil", x)
 
@@ -129,15 +136,17 @@ def ceil(x: Array, /) -> Array:
 def clip(x: Array, /, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Array:
     """``x`` limited to ``[min, max]``; either bound may be ``None``."""
     try:
-        return (_scoped_get() or _state.default).clip(x, min, max)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.clip(x, min=min, max=max)
     except Exception as exc:
-        return failed(exc, "clip", x, min, max)
+        return failed(exc, "clip", x, min=min, max=max)
 
 
 def conj(x: Array, /) -> Array:
     """Complex conjugate, elementwise."""
     try:
-        return (_scoped_get() or _state.default).conj(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.conj(x)
     except Exception as exc:
         return failed(exc, "conj", x)
 
@@ -145,7 +154,8 @@ def conj(x: Array, /) -> Array:
 def cos(x: Array, /) -> Array:
     """Cosine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).cos(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.cos(x)
     except Exception as exc:
         return failed(exc, "cos", x)
 
@@ -153,7 +163,8 @@ def cos(x: Array, /) -> Array:
 def cosh(x: Array, /) -> Array:
     """Hyperbolic cosine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).cosh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.cosh(x)
     except Exception as exc:
         return failed(exc, "cosh", x)
 
@@ -161,7 +172,8 @@ def cosh(x: Array, /) -> Array:
 def exp(x: Array, /) -> Array:
     """``e ** x``, elementwise."""
     try:
-        return (_scoped_get() or _state.default).exp(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.exp(x)
     except Exception as exc:
         return failed(exc, "exp", x)
 
@@ -169,7 +181,8 @@ def exp(x: Array, /) -> Array:
 def expm1(x: Array, /) -> Array:
     """``exp(x) - 1``, accurate near zero."""
     try:
-        return (_scoped_get() or _state.default).expm1(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.expm1(x)
     except Exception as exc:
         return failed(exc, "expm1", x)
 
@@ -177,7 +190,8 @@ def expm1(x: Array, /) -> Array:
 def floor(x: Array, /) -> Array:
     """Largest integer value not above ``x``, elementwise (same dtype)."""
     try:
-        return (_scoped_get() or _state.default).floor(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.floor(x)
     except Exception as exc:
         return failed(exc, "floor", x)
 
@@ -185,7 +199,8 @@ def floor(x: Array, /) -> Array:
 def imag(x: Array, /) -> Array:
     """Imaginary part (zeros for a real tensor)."""
     try:
-        return (_scoped_get() or _state.default).imag(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.imag(x)
     except Exception as exc:
         return failed(exc, "imag", x)
 
@@ -193,7 +208,8 @@ def imag(x: Array, /) -> Array:
 def isfinite(x: Array, /) -> Array:
     """Whether each element is finite."""
     try:
-        return (_scoped_get() or _state.default).isfinite(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.isfinite(x)
     except Exception as exc:
         return failed(exc, "isfinite", x)
 
@@ -201,7 +217,8 @@ def isfinite(x: Array, /) -> Array:
 def isinf(x: Array, /) -> Array:
     """Whether each element is positive or negative infinity."""
     try:
-        return (_scoped_get() or _state.default).isinf(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.isinf(x)
     except Exception as exc:
         return failed(exc, "isinf", x)
 
@@ -209,7 +226,8 @@ def isinf(x: Array, /) -> Array:
 def isnan(x: Array, /) -> Array:
     """Whether each element is NaN."""
     try:
-        return (_scoped_get() or _state.default).isnan(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.isnan(x)
     except Exception as exc:
         return failed(exc, "isnan", x)
 
@@ -217,7 +235,8 @@ def isnan(x: Array, /) -> Array:
 def log(x: Array, /) -> Array:
     """Natural logarithm, elementwise."""
     try:
-        return (_scoped_get() or _state.default).log(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.log(x)
     except Exception as exc:
         return failed(exc, "log", x)
 
@@ -225,7 +244,8 @@ def log(x: Array, /) -> Array:
 def log1p(x: Array, /) -> Array:
     """``log(1 + x)``, accurate near zero."""
     try:
-        return (_scoped_get() or _state.default).log1p(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.log1p(x)
     except Exception as exc:
         return failed(exc, "log1p", x)
 
@@ -233,7 +253,8 @@ def log1p(x: Array, /) -> Array:
 def log2(x: Array, /) -> Array:
     """Base-2 logarithm, elementwise."""
     try:
-        return (_scoped_get() or _state.default).log2(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.log2(x)
     except Exception as exc:
         return failed(exc, "log2", x)
 
@@ -241,7 +262,8 @@ def log2(x: Array, /) -> Array:
 def log10(x: Array, /) -> Array:
     """Base-10 logarithm, elementwise."""
     try:
-        return (_scoped_get() or _state.default).log10(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.log10(x)
     except Exception as exc:
         return failed(exc, "log10", x)
 
@@ -249,7 +271,8 @@ def log10(x: Array, /) -> Array:
 def logical_not(x: Array, /) -> Array:
     """Logical NOT, elementwise."""
     try:
-        return (_scoped_get() or _state.default).logical_not(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.logical_not(x)
     except Exception as exc:
         return failed(exc, "logical_not", x)
 
@@ -257,7 +280,8 @@ def logical_not(x: Array, /) -> Array:
 def negative(x: Array, /) -> Array:
     """``-x``, elementwise."""
     try:
-        return (_scoped_get() or _state.default).negative(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.negative(x)
     except Exception as exc:
         return failed(exc, "negative", x)
 
@@ -265,7 +289,8 @@ def negative(x: Array, /) -> Array:
 def positive(x: Array, /) -> Array:
     """``+x``, elementwise (a copy)."""
     try:
-        return (_scoped_get() or _state.default).positive(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.positive(x)
     except Exception as exc:
         return failed(exc, "positive", x)
 
@@ -273,7 +298,8 @@ def positive(x: Array, /) -> Array:
 def real(x: Array, /) -> Array:
     """Real part (the tensor itself for a real tensor)."""
     try:
-        return (_scoped_get() or _state.default).real(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.real(x)
     except Exception as exc:
         return failed(exc, "real", x)
 
@@ -281,7 +307,8 @@ def real(x: Array, /) -> Array:
 def reciprocal(x: Array, /) -> Array:
     """``1 / x``, elementwise."""
     try:
-        return (_scoped_get() or _state.default).reciprocal(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.reciprocal(x)
     except Exception as exc:
         return failed(exc, "reciprocal", x)
 
@@ -289,7 +316,8 @@ def reciprocal(x: Array, /) -> Array:
 def round(x: Array, /) -> Array:
     """Round to the nearest integer value, halves to even."""
     try:
-        return (_scoped_get() or _state.default).round(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.round(x)
     except Exception as exc:
         return failed(exc, "round", x)
 
@@ -297,7 +325,8 @@ def round(x: Array, /) -> Array:
 def sign(x: Array, /) -> Array:
     """Sign of each element: -1, 0 or 1 (NaN stays NaN)."""
     try:
-        return (_scoped_get() or _state.default).sign(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.sign(x)
     except Exception as exc:
         return failed(exc, "sign", x)
 
@@ -305,7 +334,8 @@ def sign(x: Array, /) -> Array:
 def signbit(x: Array, /) -> Array:
     """Whether the sign bit is set (true for ``-0.0``)."""
     try:
-        return (_scoped_get() or _state.default).signbit(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.signbit(x)
     except Exception as exc:
         return failed(exc, "signbit", x)
 
@@ -313,7 +343,8 @@ def signbit(x: Array, /) -> Array:
 def sin(x: Array, /) -> Array:
     """Sine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).sin(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.sin(x)
     except Exception as exc:
         return failed(exc, "sin", x)
 
@@ -321,7 +352,8 @@ def sin(x: Array, /) -> Array:
 def sinh(x: Array, /) -> Array:
     """Hyperbolic sine, elementwise."""
     try:
-        return (_scoped_get() or _state.default).sinh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.sinh(x)
     except Exception as exc:
         return failed(exc, "sinh", x)
 
@@ -329,7 +361,8 @@ def sinh(x: Array, /) -> Array:
 def square(x: Array, /) -> Array:
     """``x * x``, elementwise."""
     try:
-        return (_scoped_get() or _state.default).square(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.square(x)
     except Exception as exc:
         return failed(exc, "square", x)
 
@@ -337,7 +370,8 @@ def square(x: Array, /) -> Array:
 def sqrt(x: Array, /) -> Array:
     """Square root, elementwise."""
     try:
-        return (_scoped_get() or _state.default).sqrt(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.sqrt(x)
     except Exception as exc:
         return failed(exc, "sqrt", x)
 
@@ -345,7 +379,8 @@ def sqrt(x: Array, /) -> Array:
 def tan(x: Array, /) -> Array:
     """Tangent, elementwise."""
     try:
-        return (_scoped_get() or _state.default).tan(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.tan(x)
     except Exception as exc:
         return failed(exc, "tan", x)
 
@@ -353,7 +388,8 @@ def tan(x: Array, /) -> Array:
 def tanh(x: Array, /) -> Array:
     """Hyperbolic tangent, elementwise."""
     try:
-        return (_scoped_get() or _state.default).tanh(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.tanh(x)
     except Exception as exc:
         return failed(exc, "tanh", x)
 
@@ -361,6 +397,7 @@ def tanh(x: Array, /) -> Array:
 def trunc(x: Array, /) -> Array:
     """Round towards zero, elementwise (same dtype)."""
     try:
-        return (_scoped_get() or _state.default).trunc(x)
+        backend = (_scoped_get() or _state.default) if _state.scopes else _state.default
+        return backend.trunc(x)
     except Exception as exc:
         return failed(exc, "trunc", x)

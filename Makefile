@@ -1,0 +1,37 @@
+# The two commands a fresh machine needs (see README.md): `make demo` and
+# `make test`. Each installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install demo test lint check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# CPU builds of the frameworks, pinned (requirements/frameworks.txt), then unigrad itself.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/frameworks.txt
+	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/unigrad info
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+check: lint test
+
+bench: install
+	$(BIN)/python benchmarks/dispatch.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
