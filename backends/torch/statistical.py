@@ -40,13 +40,27 @@ any = xp.any
 diff = xp.diff
 
 
+def _over_no_axes(x: Tensor, dtype: Any) -> Tensor:
+    # axis=() reduces nothing, but the result still takes the reduction's dtype:
+    # integers and bool accumulate in int64 (array-api-compat keeps bool and uint8).
+    if dtype is not None:
+        return x.to(native_dtype(dtype), copy=True)
+    if not x.dtype.is_floating_point and not x.dtype.is_complex:
+        return x.to(torch.int64, copy=True)
+    return x.clone()
+
+
 def sum(x: Tensor, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Tensor:
     if axis is None and not keepdims:
         return _torch_sum(x) if dtype is None else _torch_sum(x, dtype=native_dtype(dtype))
+    if axis == ():
+        return _over_no_axes(x, dtype)
     return xp.sum(x, axis=axis, dtype=native_dtype(dtype), keepdims=keepdims)
 
 
 def prod(x: Tensor, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False) -> Tensor:
+    if axis == ():
+        return _over_no_axes(x, dtype)
     return xp.prod(x, axis=axis, dtype=native_dtype(dtype), keepdims=keepdims)
 
 

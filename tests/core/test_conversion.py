@@ -90,13 +90,15 @@ def test_convert_misaligned_and_strided_torch_buffers_safely():
     code = """
 import numpy as np, torch, unigrad as ug
 base = np.arange(1, 200, dtype=np.float32)
-for offset in range(1, 17):
+misaligned = 0
+for offset in range(16):
     t = torch.from_numpy(base[offset:offset + 64])
-    assert t.data_ptr() % 64 or offset == 16
+    misaligned += bool(t.data_ptr() % 64)
     y = ug.convert(t, "tensorflow")
     with ug.use_backend("tf"):
         total = float(ug.to_numpy(ug.sum(ug.multiply(y, 2.0))))
     assert total == 2 * float(base[offset:offset + 64].sum()), (offset, total)
+assert misaligned >= 15
 strided = torch.arange(12.0).reshape(3, 4).T
 y = ug.convert(strided, "tensorflow")
 assert (ug.to_numpy(y) == strided.numpy()).all()

@@ -116,3 +116,20 @@ def test_from_dlpack_round_trip():
         with ug.use_backend(backend):
             tensor = ug.from_dlpack(source)
             np.testing.assert_array_equal(host(tensor), source)
+
+
+def test_asarray_copy_false_never_copies_silently(ug_backend):
+    source = np.arange(4, dtype=np.float32)
+    try:
+        shared = ug.asarray(source, copy=False)
+    except ValueError:
+        return  # the framework cannot share this buffer: it must say so, not copy
+    source[0] = 42.0
+    assert ug.to_numpy(shared)[0] == 42.0
+
+
+def test_asarray_copy_true_is_independent(ug_backend):
+    source = np.arange(4, dtype=np.float32)
+    copied = ug.asarray(source, copy=True)
+    source[0] = 42.0
+    assert ug.to_numpy(copied)[0] == 0.0

@@ -41,7 +41,9 @@ def test_reductions(name, x, keepdims, data):
     data=st.data(),
 )
 def test_spread(name, x, keepdims, correction, data):
-    check(name, x, axis=_axis(data, x), correction=correction, keepdims=keepdims, rtol=1e-4, atol=1e-4)
+    # float32 rounding of the mean leaves a spread of ~1e-7 * |x| even for constant input
+    scale = float(np.nanmax(np.abs(np.where(np.isfinite(x), x, 0)), initial=1.0))
+    check(name, x, axis=_axis(data, x), correction=correction, keepdims=keepdims, rtol=1e-4, atol=1e-4 + 1e-6 * scale)
 
 
 @pytest.mark.parametrize("name", ["sum", "prod"])
@@ -79,7 +81,7 @@ def test_logsumexp(x, keepdims, data):
         expected = np.log(np.sum(np.exp(x.astype(np.float64))))
     if x.size and np.isfinite(expected) and x.ndim == 0:
         for result in results.values():
-            np.testing.assert_allclose(result, expected, rtol=1e-4)
+            np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-6)
 
 
 @given(x=ugst.arrays(ugst.dtypes("numeric"), ugst.shapes(min_dims=1), low=-5, high=5), data=st.data())

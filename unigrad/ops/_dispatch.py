@@ -24,6 +24,9 @@ from ._checks import diagnose
 __all__ = ["_scoped_get", "_state", "failed", "framework_of"]
 
 
+_TAKES_NUMPY = frozenset({"asarray", "from_dlpack"})
+
+
 def framework_of(x: object) -> str | None:
     """The framework a tensor-like object comes from (``"torch"``, ``"tensorflow"``, ...)."""
     if not hasattr(x, "shape") or not hasattr(x, "dtype"):
@@ -62,7 +65,9 @@ def failed(exc: Exception, op: str, *args: Any, **kwargs: Any) -> Any:
         framework = framework_of(leaf)
         if framework not in (None, "numpy", backend.framework) and not backend.is_tensor(leaf):
             raise BackendMismatchError(mismatch_message(op, leaf, backend.name)) from exc
-    if any(isinstance(leaf, np.ndarray) for leaf in leaves):
+    # (asarray and from_dlpack take NumPy input as such: their errors, e.g. for
+    # copy=False, are real and must not be retried away with a copy)
+    if op not in _TAKES_NUMPY and any(isinstance(leaf, np.ndarray) for leaf in leaves):
         args = tuple(_convert_numpy(a, backend) for a in args)
         kwargs = {k: _convert_numpy(v, backend) for k, v in kwargs.items()}
         try:
