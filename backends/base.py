@@ -22,7 +22,15 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from unigrad import linalg as _linalg_extension
 from unigrad.errors import UnigradError
+from unigrad.ops import binary as _binary
+from unigrad.ops import creation as _creation
+from unigrad.ops import linalg as _linalg
+from unigrad.ops import manipulation as _manipulation
+from unigrad.ops import searching as _searching
+from unigrad.ops import statistical as _statistical
+from unigrad.ops import unary as _unary
 
 __all__ = ["Backend", "BackendNotImplementedError", "NAMESPACE", "LINALG", "CORE"]
 
@@ -32,176 +40,17 @@ class BackendNotImplementedError(UnigradError, NotImplementedError, AttributeErr
 
 
 # The Array API 2024.12 functions (and unigrad's few additions) that every
-# backend carries under these names, with the standard's signatures.
-NAMESPACE: tuple[str, ...] = (
-    # creation
-    "arange",
-    "asarray",
-    "empty",
-    "empty_like",
-    "eye",
-    "from_dlpack",
-    "full",
-    "full_like",
-    "linspace",
-    "meshgrid",
-    "ones",
-    "ones_like",
-    "tril",
-    "triu",
-    "zeros",
-    "zeros_like",
-    # data types
-    "astype",
-    # elementwise
-    "abs",
-    "acos",
-    "acosh",
-    "add",
-    "asin",
-    "asinh",
-    "atan",
-    "atan2",
-    "atanh",
-    "bitwise_and",
-    "bitwise_left_shift",
-    "bitwise_invert",
-    "bitwise_or",
-    "bitwise_right_shift",
-    "bitwise_xor",
-    "ceil",
-    "clip",
-    "conj",
-    "copysign",
-    "cos",
-    "cosh",
-    "divide",
-    "equal",
-    "exp",
-    "expm1",
-    "floor",
-    "floor_divide",
-    "greater",
-    "greater_equal",
-    "hypot",
-    "imag",
-    "isfinite",
-    "isinf",
-    "isnan",
-    "less",
-    "less_equal",
-    "log",
-    "log1p",
-    "log2",
-    "log10",
-    "logaddexp",
-    "logical_and",
-    "logical_not",
-    "logical_or",
-    "logical_xor",
-    "maximum",
-    "minimum",
-    "multiply",
-    "negative",
-    "nextafter",
-    "not_equal",
-    "positive",
-    "pow",
-    "real",
-    "reciprocal",
-    "remainder",
-    "round",
-    "sign",
-    "signbit",
-    "sin",
-    "sinh",
-    "square",
-    "sqrt",
-    "subtract",
-    "tan",
-    "tanh",
-    "trunc",
-    # indexing
-    "take",
-    "take_along_axis",
-    # linear algebra
-    "matmul",
-    "matrix_transpose",
-    "tensordot",
-    "vecdot",
-    # manipulation
-    "broadcast_arrays",
-    "broadcast_to",
-    "concat",
-    "expand_dims",
-    "flip",
-    "moveaxis",
-    "permute_dims",
-    "repeat",
-    "reshape",
-    "roll",
-    "squeeze",
-    "stack",
-    "tile",
-    "unstack",
-    # searching
-    "argmax",
-    "argmin",
-    "count_nonzero",
-    "nonzero",
-    "searchsorted",
-    "where",
-    # set
-    "isin",
-    "unique_all",
-    "unique_counts",
-    "unique_inverse",
-    "unique_values",
-    # sorting
-    "argsort",
-    "sort",
-    # statistical
-    "cumulative_prod",
-    "cumulative_sum",
-    "max",
-    "mean",
-    "min",
-    "prod",
-    "std",
-    "sum",
-    "var",
-    # utility
-    "all",
-    "any",
-    "diff",
-    # unigrad additions
-    "einsum",
-    "logsumexp",
+# backend carries under these names, with the standard's signatures: exactly
+# the public functions of unigrad.ops, which call them.
+NAMESPACE: tuple[str, ...] = tuple(
+    name
+    for module in (_creation, _unary, _binary, _manipulation, _statistical, _searching, _linalg)
+    for name in module.__all__
 )
 
 # The Array API linalg extension, reached as ``ug.linalg.<name>`` and carried
 # by backends as ``linalg_<name>``.
-LINALG: tuple[str, ...] = (
-    "cholesky",
-    "cross",
-    "det",
-    "diagonal",
-    "eigh",
-    "eigvalsh",
-    "inv",
-    "matrix_norm",
-    "matrix_power",
-    "matrix_rank",
-    "outer",
-    "pinv",
-    "qr",
-    "slogdet",
-    "solve",
-    "svd",
-    "svdvals",
-    "trace",
-    "vector_norm",
-)
+LINALG: tuple[str, ...] = tuple(name for name in _linalg_extension.EXTENSION)
 
 # What unigrad's core needs besides the namespace.
 CORE: tuple[str, ...] = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .ops._dispatch import _scoped_get, _state, failed
+from .ops.linalg import matmul, matrix_transpose, tensordot, vecdot
 from .types import Array
 
 __all__ = [
@@ -34,7 +35,34 @@ __all__ = [
     "svdvals",
     "trace",
     "vector_norm",
+    "matmul",
+    "matrix_transpose",
+    "tensordot",
+    "vecdot",
 ]
+
+# the extension proper, which backends carry as linalg_<name>
+EXTENSION = (
+    "cholesky",
+    "cross",
+    "det",
+    "diagonal",
+    "eigh",
+    "eigvalsh",
+    "inv",
+    "matrix_norm",
+    "matrix_power",
+    "matrix_rank",
+    "outer",
+    "pinv",
+    "qr",
+    "slogdet",
+    "solve",
+    "svd",
+    "svdvals",
+    "trace",
+    "vector_norm",
+)
 
 
 def cholesky(x: Array, /, *, upper: bool = False) -> Array:

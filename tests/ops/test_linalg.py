@@ -122,3 +122,10 @@ def test_vector_norm(ord_, data, keepdims):
 def test_products(data):
     check("linalg.outer", _matrix(data, (3,)), _matrix(data, (4,)))
     check("linalg.cross", _matrix(data, (2, 3)), _matrix(data, (2, 3)), rtol=1e-4, atol=1e-4)
+
+
+def test_linalg_namespace_has_the_main_products():
+    import unigrad as ug
+
+    assert ug.linalg.matmul is ug.matmul and ug.linalg.vecdot is ug.vecdot
+    assert ug.linalg.tensordot is ug.tensordot and ug.linalg.matrix_transpose is ug.matrix_transpose

@@ -223,38 +223,7 @@ def _squeeze_check(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> No
             raise ShapeError(f"{op}: axis {a} of shape {_fmt(x)} has size {x[a]}, not 1")
 
 
-_BINARY = (
-    "add",
-    "atan2",
-    "bitwise_and",
-    "bitwise_left_shift",
-    "bitwise_or",
-    "bitwise_right_shift",
-    "bitwise_xor",
-    "copysign",
-    "divide",
-    "equal",
-    "floor_divide",
-    "greater",
-    "greater_equal",
-    "hypot",
-    "less",
-    "less_equal",
-    "logaddexp",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "maximum",
-    "minimum",
-    "multiply",
-    "nextafter",
-    "not_equal",
-    "pow",
-    "remainder",
-    "subtract",
-)
 _CHECKS: dict[str, Callable[[str, tuple[Any, ...], dict[str, Any]], None]] = {
-    **{name: _binary for name in _BINARY},
     "where": _where,
     "matmul": _matmul_check,
     "reshape": _reshape_check,
@@ -278,5 +247,13 @@ def diagnose(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     if "axis" in kwargs and args and key not in ("concat", "stack"):
         _axis_check(label, args[0], kwargs["axis"], _EXPANDS.get(key, 0))
     check = _CHECKS.get(key)
+    if check is None and key in _binary_names():
+        check = _binary
     if check is not None:
         check(label, args, kwargs)
+
+
+def _binary_names() -> list[str]:
+    from . import binary  # imported late: binary imports this module through _dispatch
+
+    return binary.__all__
