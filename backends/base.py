@@ -32,7 +32,7 @@ from unigrad.ops import searching as _searching
 from unigrad.ops import statistical as _statistical
 from unigrad.ops import unary as _unary
 
-__all__ = ["Backend", "BackendNotImplementedError", "NAMESPACE", "LINALG", "CORE"]
+__all__ = ["Backend", "BackendNotImplementedError", "NAMESPACE", "LINALG", "CORE", "AUTOGRAD"]
 
 
 class BackendNotImplementedError(UnigradError, NotImplementedError, AttributeError):
@@ -69,6 +69,18 @@ CORE: tuple[str, ...] = (
 )
 
 
+# Gradients (backends/<name>/autograd.py).
+AUTOGRAD: tuple[str, ...] = (
+    "parameter",  # (tensor, trainable) -> native variable with assign/assign_add/assign_sub
+    "is_parameter",  # (x) -> bool
+    "Tape",  # class: Tape(persistent); watch, gradient, stop_recording, release
+    "watchable",  # (x) -> x or a fresh leaf that can be differentiated against
+    "stop_gradient",  # (x) -> x without gradient
+    "no_grad",  # (native tapes recording) -> context manager
+    "custom_gradient",  # (f returning (y, grad_fn)) -> differentiable function
+    "function_apply",  # (ug.autograd.Function subclass, args) -> outputs
+)
+
 class Backend:
     """Base class of the backends: a namespace of plain functions over native tensors."""
 
@@ -93,7 +105,7 @@ class Backend:
         # Names the backend lacks get a stub that says so when called. (A
         # __getattr__ would do the same, but it would also slow down every
         # attribute lookup on the backend, and ops do one per call.)
-        for function_name in (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE):
+        for function_name in (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE, *AUTOGRAD):
             if function_name not in self.__dict__ and not hasattr(type(self), function_name):
                 self.__dict__[function_name] = _missing(self.name, function_name)
 

@@ -11,38 +11,13 @@ Run:  python benchmarks/dispatch.py [--backends torch tensorflow] [--rounds 30]
 from __future__ import annotations
 
 import argparse
-import platform
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _timing import header, interleaved, row
 
 import unigrad as ug
-
-
-def time_block(function: Callable[[], Any], calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        function()
-    return (time.perf_counter() - start) / calls
-
-
-def interleaved(
-    native: Callable[[], Any], ours: Callable[[], Any], *, rounds: int, target_seconds: float = 0.02
-) -> tuple[float, float]:
-    """Median seconds per call of each, measured in alternating blocks."""
-    for _ in range(3):  # warm-up: caches, lazy imports, first-call kernels
-        native()
-        ours()
-    per_call = time_block(native, 20)
-    calls = max(10, int(target_seconds / max(per_call, 1e-9)))
-    native_times, our_times = [], []
-    for _ in range(rounds):
-        native_times.append(time_block(native, calls))
-        our_times.append(time_block(ours, calls))
-    return statistics.median(native_times), statistics.median(our_times)
 
 
 def cases(backend: str) -> list[tuple[str, Callable[[], Any], Callable[[], Any]]]:
@@ -76,21 +51,11 @@ def main() -> None:
     parser.add_argument("--backends", nargs="*", default=ug.available_backends())
     parser.add_argument("--rounds", type=int, default=30)
     arguments = parser.parse_args()
-    print(
-        f"# dispatch overhead, 64x64 float32 ({platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()})\n"
-    )
-    print("| backend | op | native | unigrad | ratio |")
-    print("|---|---|---:|---:|---:|")
+    print(header("dispatch overhead, 64x64 float32"))
     for backend in arguments.backends:
         with ug.use_backend(backend):
             for name, native, ours in cases(backend):
-                native_s, our_s = interleaved(native, ours, rounds=arguments.rounds)
-                print(
-                    f"| {backend} | {name} | {native_s * 1e6:.2f} µs | {our_s * 1e6:.2f} µs | "
-                    f"{our_s / native_s:.3f}x |",
-                    flush=True,
-                )
+                print(row(backend, name, *interleaved(native, ours, rounds=arguments.rounds)), flush=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,17 @@ from __future__ import annotations
 
 import math as _math
 
-from . import linalg, random
+from . import autograd, linalg, nn, random, tree
+from .autograd import (
+    GradientTape,
+    custom_gradient,
+    grad,
+    hessian,
+    jacobian,
+    no_grad,
+    stop_gradient,
+    value_and_grad,
+)
 from .config import available_backends, get_backend, set_backend, use_backend
 from .device import devices
 from .dtypes import (
@@ -401,7 +411,19 @@ __all__ = [
     "convert",
     "device_of",
     "to_device",
+    # autograd
+    "GradientTape",
+    "grad",
+    "value_and_grad",
+    "custom_gradient",
+    "stop_gradient",
+    "no_grad",
+    "jacobian",
+    "hessian",
     # sub-namespaces
+    "autograd",
     "linalg",
+    "nn",
     "random",
+    "tree",
 ]

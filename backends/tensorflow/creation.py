@@ -153,7 +153,9 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
     target = native_dtype(dtype)
     if x.dtype != target:
         return to_device(cast(x, target), device)
-    return to_device(_raw.DeepCopy(x=x) if copy else x, device)
+    # TensorFlow tensors are immutable, so a "copy" of the same dtype is an
+    # Identity, which (unlike DeepCopy) has a gradient
+    return to_device(_raw.Identity(input=x) if copy else x, device)
 
 
 def _filled(shape: Any, value: Any, dtype: tf.DType, device: Any) -> Any:

@@ -168,20 +168,25 @@ def hypot(x1: Any, x2: Any, /) -> Any:
         a64, b64 = _raw.Cast(x=a, DstT=tf.float64), _raw.Cast(x=b, DstT=tf.float64)
         result = _raw.Cast(x=_raw.Sqrt(x=a64 * a64 + b64 * b64), DstT=dtype)
     else:
-        big, small = _raw.Maximum(x=a, y=b), _raw.Minimum(x=a, y=b)
-        ratio = _raw.DivNoNan(x=small, y=big)
-        result = big * _raw.Sqrt(x=1.0 + ratio * ratio)
+        # scaled by the larger magnitude against overflow; the scale is held out
+        # of the gradient (any positive scale gives the same value), so that
+        # hypot(x, x) differentiates smoothly instead of through a max/min tie
+        scale = tf.stop_gradient(_raw.Maximum(x=a, y=b))
+        ra, rb = _raw.DivNoNan(x=a, y=scale), _raw.DivNoNan(x=b, y=scale)
+        result = scale * _raw.Sqrt(x=ra * ra + rb * rb)
     infinite = _raw.LogicalOr(x=_raw.IsInf(x=a), y=_raw.IsInf(x=b))
     return _Select(condition=infinite, t=tf.constant(math.inf, dtype), e=result)
 
 
 def logaddexp(x1: Any, x2: Any, /) -> Any:
     x1, x2 = _floats(x1, x2, "logaddexp")
+    # shifted by the larger operand against overflow, the shift held out of the
+    # gradient so that it stays exp(x1) / (exp(x1) + exp(x2)), ties included
     larger = _raw.Maximum(x=x1, y=x2)
-    result = larger + _raw.Log1p(x=_raw.Exp(x=-_raw.Abs(x=x1 - x2)))
-    # inf - inf is NaN; log(e^inf + e^inf) is inf, as PyTorch says
-    same_infinity = _raw.LogicalAnd(x=_raw.IsInf(x=x1), y=_raw.Equal(x=x1, y=x2))
-    return _Select(condition=same_infinity, t=x1, e=result)
+    shift = tf.stop_gradient(_Select(condition=_raw.IsInf(x=larger), t=tf.zeros((), larger.dtype), e=larger))
+    result = shift + _raw.Log(x=_raw.Exp(x=x1 - shift) + _raw.Exp(x=x2 - shift))
+    # an infinite operand: +inf wins, and log(e^-inf + e^-inf) is -inf (not NaN)
+    return _Select(condition=_raw.IsInf(x=larger), t=larger, e=result)
 
 
 def _truth(x: Any) -> Any:
@@ -286,9 +291,13 @@ def _log_base(base: float, name: str) -> Callable[[Any], Any]:
         result = _raw.Log(x=wide) / tf.constant(math.log(base), work)
         if work == tf.float64:
             # exact at exact powers of the base, as the C library's log2/log10
+            # (the snap is kept out of the gradient: d/dx stays 1 / (x ln base))
             nearest = _raw.Round(x=result)
-            exact = _raw.Equal(x=_raw.Pow(x=tf.constant(base, work), y=nearest), y=wide)
-            result = _Select(condition=exact, t=nearest, e=result)
+            exact = _raw.LogicalAnd(
+                x=_raw.Equal(x=_raw.Pow(x=tf.constant(base, work), y=nearest), y=wide),
+                y=_raw.IsFinite(x=result),
+            )
+            result = _Select(condition=exact, t=nearest + (result - tf.stop_gradient(result)), e=result)
         return cast(result, dtype)
 
     function.__name__ = function.__qualname__ = name

@@ -78,7 +78,9 @@ def _matmul(x1: Any, x2: Any) -> Any:
     b = x2[:, tf.newaxis] if rank2 == 1 else x2
     if a.shape[-1] is not None and b.shape[-2] is not None and a.shape[-1] != b.shape[-2]:
         raise ValueError(f"matmul: shapes {tuple(x1.shape)} and {tuple(x2.shape)} do not line up")
-    if a.dtype in INEXACT or (a.dtype in (tf.int32, tf.int64) and _on_cpu(a)):
+    if a.dtype in INEXACT and a.shape.rank == 2 and b.shape.rank == 2:
+        result = _MatMul(a=a, b=b)  # (MatMul's kernel and gradient are lighter than BatchMatMul's)
+    elif a.dtype in INEXACT or (a.dtype in (tf.int32, tf.int64) and _on_cpu(a)):
         result = _BatchMatMul(x=a, y=b)
     else:
         # no kernel for bool, narrow or (on GPU) any integers: sums of int64

@@ -32,8 +32,9 @@ def reshape(x: Any, /, shape: Sequence[int], *, copy: bool | None = None) -> Any
         return _Reshape(tensor=x, shape=index(shape, x))
     x = native(x, "reshape")
     result = _Reshape(tensor=x, shape=index(shape, x))
-    # A TensorFlow reshape never copies, so copy=False always holds.
-    return _raw.DeepCopy(x=result) if copy else result
+    # A TensorFlow reshape never copies, so copy=False always holds; copy=True
+    # is an Identity (tensors are immutable, and Identity has a gradient)
+    return _raw.Identity(input=result) if copy else result
 
 
 def _flat(x: Any) -> Any:

@@ -26,6 +26,7 @@ class TorchBackend(Backend):
             "statistical",
             "searching",
             "linalg",
+            "autograd",
         )
     )
 

@@ -92,10 +92,19 @@ def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
     """Cast two operands to their unigrad result type.
 
     Only called when the two dtypes differ or one side is not a tensor, so it
-    may be slow. Python scalars stay scalars (PyTorch treats them as weak, as
-    unigrad does); it is the 0-d tensor that PyTorch would treat as weak too,
-    against the Array API, that needs the explicit cast.
+    may be slow. A Python scalar in second place stays a scalar (PyTorch treats
+    it as weak, as unigrad does) and only the tensor is cast where the kinds
+    differ (``int`` tensor ``* 0.5``); in first place, where torch functions
+    take no scalar, it becomes a 0-d tensor. Two tensors of different dtypes
+    are cast explicitly: PyTorch would let a 0-d one take the other's dtype.
     """
+    kind = type(x2)
+    if kind is float and isinstance(x1, Tensor) and (x1.dtype.is_floating_point or x1.dtype.is_complex):
+        return x1, x2  # x * 0.5: the common case, already right
+    if (kind is int and isinstance(x1, Tensor) and x1.dtype is not torch.bool) or (
+        kind is bool and isinstance(x1, Tensor)
+    ):
+        return x1, x2
     s1, s2 = isinstance(x1, _SCALARS), isinstance(x2, _SCALARS)
     if s1 and s2:
         dtype = TO_TORCH[ug_dtypes.result_type(x1, x2)]
@@ -109,7 +118,7 @@ def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
         return torch.asarray(x1, dtype=dtype, device=x2.device), x2.to(dtype)
     if s2:
         dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], x2)]
-        return x1.to(dtype), torch.asarray(x2, dtype=dtype, device=x1.device)
+        return x1.to(dtype), x2
     if x1.dtype is x2.dtype:
         return x1, x2
     dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], FROM_TORCH[x2.dtype])]

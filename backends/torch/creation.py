@@ -43,6 +43,8 @@ def arange(
 
 
 def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None) -> torch.Tensor:
+    if isinstance(obj, torch.Tensor) and dtype is None and device is None and not copy:
+        return obj  # already what was asked for (and torch.asarray would warn about requires_grad)
     dtype, device = native_dtype(dtype), native_device(device)
     if isinstance(obj, np.ndarray) and obj.dtype.name == "bfloat16":
         obj = from_numpy(obj)

@@ -93,7 +93,6 @@ multiply = torch.multiply
 divide = torch.divide
 remainder = torch.remainder
 floor_divide = torch.floor_divide
-atan2 = torch.atan2
 bitwise_and = torch.bitwise_and
 bitwise_or = torch.bitwise_or
 bitwise_xor = torch.bitwise_xor
@@ -161,6 +160,12 @@ def minimum(x1: Any, x2: Any, /) -> Tensor:
     if isinstance(x2, (int, float)) and isinstance(x1, Tensor) and not math.isnan(x2):
         return torch.clamp_max(x1, x2)
     return xp.minimum(x1, x2)
+
+
+def atan2(x1: Any, x2: Any, /) -> Tensor:
+    if not isinstance(x2, Tensor):  # torch.atan2 takes no scalar
+        x2 = torch.asarray(x2, dtype=x1.dtype, device=x1.device)
+    return torch.atan2(x1, x2)
 
 
 def positive(x: Tensor, /) -> Tensor:

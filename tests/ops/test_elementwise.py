@@ -133,11 +133,13 @@ def test_pow(data):
 
 @pytest.mark.parametrize("name", ARITHMETIC + COMPARISON + ["divide", "pow"])
 @given(
-    x=ugst.arrays(ugst.dtypes("numeric"), ugst.shapes(), low=-20, high=20),
-    scalar=st.one_of(st.integers(-3, 3), st.floats(-3, 3, width=32), st.booleans()),
+    x=ugst.arrays(ugst.dtypes("numeric"), ugst.shapes(), low=0, high=20),
+    scalar=st.one_of(st.integers(0, 3), st.floats(-3, 3, width=32), st.booleans()),
 )
 def test_python_scalar_operands(name, x, scalar):
-    # Scalars are weak: the tensor's dtype wins when the kinds agree.
+    # Scalars are weak: the tensor's dtype wins when the kinds agree. (An
+    # integer scalar outside the tensor's dtype, or a negative integer power of
+    # an integer, is left undefined by the standard and not tested.)
     check(name, x, scalar)
     check(name, scalar, x)
 

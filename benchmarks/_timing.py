@@ -1,0 +1,46 @@
+"""Interleaved timing shared by the benchmarks: native and unigrad blocks alternate."""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def time_block(function: Callable[[], Any], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - start) / calls
+
+
+def interleaved(
+    native: Callable[[], Any], ours: Callable[[], Any], *, rounds: int, target_seconds: float = 0.02
+) -> tuple[float, float]:
+    """Median seconds per call of each, measured in alternating blocks."""
+    for _ in range(3):  # warm-up: caches, lazy imports, first-call kernels
+        native()
+        ours()
+    per_call = time_block(native, 5)
+    calls = max(5, int(target_seconds / max(per_call, 1e-9)))
+    native_times, our_times = [], []
+    for _ in range(rounds):
+        native_times.append(time_block(native, calls))
+        our_times.append(time_block(ours, calls))
+    return statistics.median(native_times), statistics.median(our_times)
+
+
+def header(title: str) -> str:
+    return (
+        f"# {title} ({platform.processor() or platform.machine()}, Python {platform.python_version()})\n\n"
+        "| backend | case | native | unigrad | ratio |\n|---|---|---:|---:|---:|"
+    )
+
+
+def row(backend: str, case: str, native_s: float, our_s: float) -> str:
+    def fmt(seconds: float) -> str:
+        return f"{seconds * 1e6:.2f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.3f} ms"
+
+    return f"| {backend} | {case} | {fmt(native_s)} | {fmt(our_s)} | {our_s / native_s:.3f}x |"
