@@ -73,6 +73,8 @@ CORE: tuple[str, ...] = (
 AUTOGRAD: tuple[str, ...] = (
     "parameter",  # (tensor, trainable) -> native variable with assign/assign_add/assign_sub
     "is_parameter",  # (x) -> bool
+    "rebind_parameter",  # (parameter, new value) -> parameter holding it (the same object if possible)
+    "is_trainable",  # (parameter) -> bool
     "Tape",  # class: Tape(persistent); watch, gradient, stop_recording, release
     "watchable",  # (x) -> x or a fresh leaf that can be differentiated against
     "stop_gradient",  # (x) -> x without gradient
@@ -102,6 +104,13 @@ class Backend:
         # Optional fast paths: a backend may carry a one-argument whole-tensor
         # reduction that skips the keyword handling of the general one.
         self.__dict__.setdefault("sum_all", self.__dict__.get("sum"))
+        # The neural-network functions: a backend's fused kernels where it has
+        # them (nn_<name>), the generic definitions over the namespace elsewhere.
+        from unigrad.nn import _generic, _generic_layers
+
+        for generic in (_generic, _generic_layers):
+            for function_name in generic.__all__:
+                self.__dict__.setdefault(f"nn_{function_name}", getattr(generic, function_name))
         # Names the backend lacks get a stub that says so when called. (A
         # __getattr__ would do the same, but it would also slow down every
         # attribute lookup on the backend, and ops do one per call.)

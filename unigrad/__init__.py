@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math as _math
 
-from . import autograd, linalg, nn, random, tree
+from . import autograd, linalg, nn, optim, random, tree
 from .autograd import (
     GradientTape,
     custom_gradient,
@@ -30,6 +30,7 @@ from .autograd import (
     value_and_grad,
 )
 from .config import available_backends, get_backend, set_backend, use_backend
+from .io import load, save
 from .device import devices
 from .dtypes import (
     DType,
@@ -63,7 +64,9 @@ from .errors import (
     DeviceError,
     DTypeError,
     IndexOutOfRangeError,
+    LabelError,
     ShapeError,
+    StateDictError,
     UnigradError,
     UnknownBackendError,
 )
@@ -242,7 +245,9 @@ __all__ = [
     "DTypeError",
     "AxisError",
     "IndexOutOfRangeError",
+    "LabelError",
     "DeviceError",
+    "StateDictError",
     # dtypes
     "DType",
     "as_dtype",
@@ -420,10 +425,14 @@ __all__ = [
     "no_grad",
     "jacobian",
     "hessian",
+    # checkpoints
+    "save",
+    "load",
     # sub-namespaces
     "autograd",
     "linalg",
     "nn",
+    "optim",
     "random",
     "tree",
 ]

@@ -19,6 +19,8 @@ __all__ = [
     "IndexOutOfRangeError",
     "AxisError",
     "DeviceError",
+    "StateDictError",
+    "LabelError",
 ]
 
 
@@ -60,3 +62,15 @@ class AxisError(UnigradError, ValueError, IndexError):
 
 class DeviceError(UnigradError, ValueError):
     """A device name that is malformed or names a device that is not there."""
+
+
+class LabelError(UnigradError, ValueError):
+    """A class label outside ``[0, num_classes)`` given to a loss."""
+
+
+class StateDictError(UnigradError, KeyError):
+    """A state dict whose keys or shapes do not fit the module it is loaded into."""
+
+    def __str__(self) -> str:
+        # KeyError would print the message in quotes, as if it were a key
+        return str(self.args[0]) if self.args else ""

@@ -22,7 +22,7 @@ class TensorFlowBackend(Backend):
     namespace_modules: ClassVar[tuple[str, ...]] = tuple(
         f"{__name__}.{module}"
         for module in ("core", "device", "creation", "elementwise", "manipulation",
-                       "statistical", "searching", "linalg", "autograd")
+                       "statistical", "searching", "linalg", "autograd", "nn", "nn_layers")
     )
 
     def __init__(self) -> None:

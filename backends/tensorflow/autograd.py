@@ -11,6 +11,8 @@ import tensorflow as tf
 __all__ = [
     "parameter",
     "is_parameter",
+    "rebind_parameter",
+    "is_trainable",
     "Tape",
     "watchable",
     "stop_gradient",
@@ -187,3 +189,13 @@ def function_apply(cls: type, args: tuple[Any, ...]) -> Any:
         return result, _variables_aware(grad_fn, len(tensors))
 
     return op(*[args[i] for i in tensor_positions])
+
+
+def rebind_parameter(p: tf.Variable, value: Any) -> tf.Variable:
+    """A variable holding ``value`` on its device: TensorFlow variables cannot move."""
+    with tf.device(value.device):
+        return tf.Variable(value, trainable=p.trainable)
+
+
+def is_trainable(p: Any) -> bool:
+    return bool(getattr(p, "trainable", False))

@@ -27,6 +27,8 @@ class TorchBackend(Backend):
             "searching",
             "linalg",
             "autograd",
+            "nn",
+            "nn_layers",
         )
     )
 

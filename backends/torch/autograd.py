@@ -21,6 +21,8 @@ from .core import dtype_of
 __all__ = [
     "parameter",
     "is_parameter",
+    "rebind_parameter",
+    "is_trainable",
     "Tape",
     "watchable",
     "stop_gradient",
@@ -259,3 +261,13 @@ def function_apply(cls: type, args: tuple[Any, ...]) -> Any:
         )
         _FUNCTIONS[cls] = native
     return native.apply(*args)
+
+
+def rebind_parameter(p: Parameter, value: Tensor) -> Parameter:
+    """``p`` holding ``value`` (moved, say): the same object, as ``torch.nn.Module.to`` keeps it."""
+    p.data = value.detach()
+    return p
+
+
+def is_trainable(p: Any) -> bool:
+    return bool(p.requires_grad)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import AxisError, IndexOutOfRangeError, ShapeError
 
-__all__ = ["broadcast_shapes", "check_indices", "diagnose", "shape_of"]
+__all__ = ["broadcast_shapes", "check_indices", "diagnose", "public_name", "shape_of"]
 
 Shape = tuple[int, ...]
 
@@ -237,13 +237,22 @@ _CHECKS: dict[str, Callable[[str, tuple[Any, ...], dict[str, Any]], None]] = {
 _EXPANDS = {"expand_dims": 1, "stack": 1}
 
 
+def public_name(op: str) -> str:
+    """How the user called a backend function: ``linalg_solve`` -> ``ug.linalg.solve``."""
+    if op.startswith("linalg_"):
+        return f"ug.linalg.{op[7:]}"
+    if op.startswith("nn_"):
+        return f"ug.nn.functional.{op[3:]}"
+    return f"ug.{op}"
+
+
 def diagnose(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Raise a unigrad error if the inputs of ``op`` are invalid; return if they look fine.
 
     ``op`` is the backend's name for it (``"add"``, ``"linalg_solve"``).
     """
-    key = op.removeprefix("linalg_")
-    label = f"ug.linalg.{key}" if op.startswith("linalg_") else f"ug.{op}"
+    key = op.removeprefix("linalg_").removeprefix("nn_")
+    label = public_name(op)
     if "axis" in kwargs and args and key not in ("concat", "stack"):
         _axis_check(label, args[0], kwargs["axis"], _EXPANDS.get(key, 0))
     check = _CHECKS.get(key)

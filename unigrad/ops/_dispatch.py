@@ -19,7 +19,7 @@ import numpy as np
 
 from ..config import _scoped_get, _state, active_backend
 from ..errors import BackendMismatchError, UnigradError
-from ._checks import diagnose
+from ._checks import diagnose, public_name
 
 __all__ = ["_scoped_get", "_state", "failed", "framework_of"]
 
@@ -87,7 +87,7 @@ def explain(exc: Exception, op: str, args: tuple[Any, ...], kwargs: dict[str, An
 
 def mismatch_message(op: str, tensor: object, active: str) -> str:
     framework = framework_of(tensor) or type(tensor).__module__.partition(".")[0]
-    label = f"ug.linalg.{op[7:]}" if op.startswith("linalg_") else f"ug.{op}"
+    label = public_name(op)
     return (
         f"{label} got a {framework} {type(tensor).__name__} while the active backend is "
         f"{active!r}; convert it with ug.convert(x, {active!r}), or run this code under "

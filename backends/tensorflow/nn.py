@@ -1,0 +1,71 @@
+"""Fused TensorFlow kernels for ``ug.nn.functional``, each agreeing with ``unigrad/nn/_generic.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tensorflow as tf
+
+from .core import EagerTensor, native
+
+__all__ = [
+    "nn_linear",
+    "nn_relu",
+    "nn_gelu",
+    "nn_sigmoid",
+    "nn_tanh",
+    "nn_softmax",
+    "nn_log_softmax",
+    "nn_erf",
+]
+
+_raw = tf.raw_ops
+
+
+def nn_linear(x: Any, weight: Any, bias: Any = None) -> Any:
+    x = native(x, "nn.functional.linear")
+    if x.shape.rank == 2:
+        y = _raw.MatMul(a=x, b=weight, transpose_b=True)  # no transposed copy of the weight
+    else:
+        y = tf.linalg.matmul(x, weight, transpose_b=True)
+    return y if bias is None else _raw.BiasAdd(value=y, bias=bias)
+
+
+def nn_relu(x: Any) -> Any:
+    return _raw.Relu(features=x if type(x) is EagerTensor else native(x, "nn.functional.relu"))
+
+
+def nn_gelu(x: Any, approximate: str = "none") -> Any:
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu's approximate must be 'none' or 'tanh', got {approximate!r}")
+    return tf.nn.gelu(native(x, "nn.functional.gelu"), approximate=approximate == "tanh")
+
+
+def nn_sigmoid(x: Any) -> Any:
+    return _raw.Sigmoid(x=native(x, "nn.functional.sigmoid"))
+
+
+def nn_tanh(x: Any) -> Any:
+    return _raw.Tanh(x=native(x, "nn.functional.tanh"))
+
+
+def _last_axis(op: Any, x: Any, axis: int) -> Any:
+    ndim = x.shape.rank
+    axis = axis % ndim
+    if axis == ndim - 1:
+        return op(logits=x)
+    perm = [*range(axis), *range(axis + 1, ndim), axis]  # the kernel works on the last axis only
+    inverse = [perm.index(i) for i in range(ndim)]
+    return _raw.Transpose(x=op(logits=_raw.Transpose(x=x, perm=perm)), perm=inverse)
+
+
+def nn_softmax(x: Any, axis: int = -1) -> Any:
+    return _last_axis(_raw.Softmax, native(x, "nn.functional.softmax"), axis)
+
+
+def nn_log_softmax(x: Any, axis: int = -1) -> Any:
+    return _last_axis(_raw.LogSoftmax, native(x, "nn.functional.log_softmax"), axis)
+
+
+def nn_erf(x: Any) -> Any:
+    return _raw.Erf(x=native(x, "nn.functional.erf"))

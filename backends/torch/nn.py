@@ -1,0 +1,56 @@
+"""Fused PyTorch kernels for ``ug.nn.functional``, each agreeing with ``unigrad/nn/_generic.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the usual name
+
+from unigrad.ops._checks import check_indices
+
+__all__ = [
+    "nn_linear",
+    "nn_relu",
+    "nn_gelu",
+    "nn_sigmoid",
+    "nn_tanh",
+    "nn_softmax",
+    "nn_log_softmax",
+    "nn_erf",
+    "nn_layer_norm",
+    "nn_embedding",
+]
+
+Tensor = torch.Tensor
+
+nn_linear = F.linear
+nn_relu = torch.relu
+nn_sigmoid = torch.sigmoid
+nn_tanh = torch.tanh
+nn_erf = torch.special.erf
+
+
+def nn_gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    return F.gelu(x, approximate=approximate)
+
+
+def nn_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    return torch.softmax(x, axis)
+
+
+def nn_log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    return torch.log_softmax(x, axis)
+
+
+def nn_layer_norm(x: Tensor, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None,
+                  eps: float = 1e-5) -> Tensor:
+    return F.layer_norm(x, tuple(normalized_shape), weight, bias, eps)
+
+
+def nn_embedding(indices: Tensor, weight: Tensor) -> Tensor:
+    # checked first: on CUDA an index out of range is a device-side assert
+    if indices.numel():
+        low, high = torch.aminmax(indices)
+        check_indices("ug.nn.functional.embedding", indices, int(weight.shape[0]), 0, (int(low), int(high)))
+    return F.embedding(torch.where(indices < 0, indices + weight.shape[0], indices), weight)

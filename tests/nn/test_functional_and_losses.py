@@ -1,0 +1,260 @@
+"""ug.nn.functional and the simple layers against torch.nn, and fused vs generic paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import given
+from hypothesis import strategies as st
+
+import unigrad as ug
+import unigrad.nn.functional as F
+from unigrad.nn import _generic
+from unigrad.testing import strategies as ugst
+
+rng = np.random.default_rng(0)
+
+
+def values(x):
+    return np.array(ug.to_numpy(x), copy=True)
+
+
+def with_grads(fn, *arrays, differentiate=None):
+    """fn over tensors made from ``arrays``; (output, gradients of sum(output * w) for the first
+    ``differentiate`` inputs, all by default)."""
+    tensors = [ug.asarray(a) for a in arrays]
+    watched = tensors[: differentiate if differentiate is not None else len(tensors)]
+    with ug.GradientTape() as tape:
+        tape.watch(watched)
+        out = fn(*tensors)
+        weights = ug.asarray(np.linspace(-1, 1, int(np.prod(out.shape)) or 1)[: int(np.prod(out.shape))].reshape(out.shape))
+        loss = ug.sum(out * ug.astype(weights, out.dtype))
+    grads = tape.gradient(loss, watched, unconnected_gradients="zero")
+    return values(out), [values(g) for g in grads]
+
+
+def torch_with_grads(fn, *arrays, differentiate=None):
+    count = differentiate if differentiate is not None else len(arrays)
+    tensors = [torch.tensor(a, requires_grad=i < count and a.dtype.kind == "f") for i, a in enumerate(arrays)]
+    out = fn(*tensors)
+    weights = torch.tensor(np.linspace(-1, 1, out.numel() or 1)[: out.numel()].reshape(out.shape), dtype=out.dtype)
+    (out * weights).sum().backward()
+    grads = [t.grad.numpy() if t.grad is not None else np.zeros_like(a) for t, a in zip(tensors, arrays, strict=True)]
+    return out.detach().numpy(), grads[:count]
+
+
+def assert_like_torch(ours, reference, rtol=1e-10, atol=1e-12):
+    out, grads = ours
+    ref_out, ref_grads = reference
+    np.testing.assert_allclose(out, ref_out, rtol=rtol, atol=atol)
+    for g, r in zip(grads, ref_grads, strict=True):
+        np.testing.assert_allclose(g, r, rtol=rtol, atol=atol)
+
+
+ACTIVATIONS = [
+    ("relu", F.relu, torch.relu), ("gelu", F.gelu, TF.gelu),
+    ("gelu_tanh", lambda x: F.gelu(x, "tanh"), lambda x: TF.gelu(x, approximate="tanh")),
+    ("sigmoid", F.sigmoid, torch.sigmoid), ("tanh", F.tanh, torch.tanh),
+    ("softmax", lambda x: F.softmax(x, axis=0), lambda x: torch.softmax(x, 0)),
+    ("log_softmax", F.log_softmax, lambda x: torch.log_softmax(x, -1)),
+]
+
+
+@pytest.mark.parametrize(("name", "ours", "theirs"), ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
+@given(x=ugst.arrays("float64", ugst.shapes(min_dims=1, min_side=1), low=-6, high=6, special=False))
+def test_activations_match_torch(ug_backend, name, ours, theirs, x):
+    assert_like_torch(with_grads(ours, x), torch_with_grads(theirs, x), rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["relu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax", "erf"])
+@given(x=ugst.arrays("float32", ugst.shapes(min_dims=1, min_side=1), low=-6, high=6, special=False))
+def test_fused_kernels_agree_with_the_generic_definition(ug_backend, name, x):
+    backend = ug.config.active_backend()
+    fused, generic = getattr(backend, f"nn_{name}"), getattr(_generic, name)
+    # (torch's float32 gelu computes 1 + erf(x) and loses digits for x << 0: hence atol for gelu)
+    np.testing.assert_allclose(values(fused(ug.asarray(x))), values(generic(ug.asarray(x))), rtol=2e-6,
+                               atol=1e-6 if name == "gelu" else 3e-7)
+    fused_out = with_grads(fused, x.astype(np.float64))
+    generic_out = with_grads(generic, x.astype(np.float64))
+    # (the generic erf is a rational fit: its value is good to 1.2e-7, its slope to ~1e-5)
+    loose = name in ("erf", "gelu")
+    assert_like_torch(fused_out, generic_out, rtol=2e-5 if loose else 1e-6, atol=2e-6 if loose else 1e-7)
+
+
+def test_linear_and_layer_norm_match_torch(ug_backend):
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)
+    assert_like_torch(with_grads(F.linear, x, w, b), torch_with_grads(TF.linear, x, w, b))
+    x3 = rng.standard_normal((2, 4, 3))
+    assert_like_torch(with_grads(F.linear, x3, w, b), torch_with_grads(TF.linear, x3, w, b))
+    gamma, beta = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    ours = with_grads(lambda t, g, s: F.layer_norm(t, (4, 3), g, s), x3, gamma, beta)
+    theirs = torch_with_grads(lambda t, g, s: TF.layer_norm(t, (4, 3), g, s), x3, gamma, beta)
+    assert_like_torch(ours, theirs, rtol=1e-9, atol=1e-10)
+    generic = with_grads(lambda t, g, s: _generic.layer_norm(t, (4, 3), g, s), x3, gamma, beta)
+    assert_like_torch(generic, theirs, rtol=1e-9, atol=1e-10)
+
+
+def test_embedding(ug_backend):
+    table = rng.standard_normal((5, 3))
+    indices = np.array([[0, 4], [2, -1]])
+    out = values(F.embedding(ug.asarray(indices), ug.asarray(table)))
+    np.testing.assert_array_equal(out, table[indices])
+    with pytest.raises(ug.IndexOutOfRangeError, match="index 5 is out of range for axis 0 of size 5"):
+        F.embedding(ug.asarray([1, 5]), ug.asarray(table))
+    layer = ug.nn.Embedding(10, 4)
+    assert layer(ug.asarray([[1, 2, 3]])).shape == (1, 3, 4)
+
+
+def test_dropout(ug_backend):
+    x = ug.ones((1000,))
+    ug.random.seed(0)
+    dropped = values(F.dropout(x, 0.25))
+    kept = dropped != 0
+    assert 0.70 < kept.mean() < 0.80
+    np.testing.assert_allclose(dropped[kept], 1 / 0.75, rtol=1e-6)
+    assert values(F.dropout(x, 0.25, training=False)).tolist() == [1.0] * 1000
+    layer = ug.nn.Dropout(0.5).eval()
+    assert values(layer(x)).tolist() == [1.0] * 1000
+    with pytest.raises(ValueError, match=r"dropout probability must be in \[0, 1\], got 1.5"):
+        F.dropout(x, 1.5)
+
+
+def test_dropout_masks_are_the_same_on_every_backend():
+    masks = []
+    for backend in ug.available_backends():
+        with ug.use_backend(backend):
+            ug.random.seed(7)
+            masks.append(values(F.dropout(ug.ones((50,)), 0.5)))
+    for mask in masks[1:]:
+        np.testing.assert_array_equal(mask, masks[0])
+
+
+# -- losses ----------------------------------------------------------------------
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses(ug_backend, reduction):
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    for ours, theirs in [(F.mse_loss, TF.mse_loss), (F.l1_loss, TF.l1_loss)]:
+        assert_like_torch(with_grads(lambda x, y: ours(x, y, reduction=reduction), a, b),
+                          torch_with_grads(lambda x, y: theirs(x, y, reduction=reduction), a, b))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(6, 4), (3, 4, 2)])
+def test_cross_entropy_with_indices(ug_backend, reduction, smoothing, weighted, shape):
+    logits = rng.standard_normal(shape)
+    labels = rng.integers(0, 4, (shape[0], *shape[2:]))
+    labels.flat[1] = -100  # ignored
+    weight = rng.uniform(0.5, 2.0, 4) if weighted else None
+
+    def ours(x, *w):
+        return F.cross_entropy(x, ug.asarray(labels), weight=w[0] if w else None, reduction=reduction,
+                               label_smoothing=smoothing)
+
+    def theirs(x, *w):
+        return TF.cross_entropy(x, torch.tensor(labels), weight=w[0] if w else None, reduction=reduction,
+                                label_smoothing=smoothing)
+
+    args = (logits, weight) if weighted else (logits,)
+    assert_like_torch(with_grads(ours, *args, differentiate=1), torch_with_grads(theirs, *args, differentiate=1),
+                      rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_cross_entropy_with_probabilities(ug_backend, reduction, smoothing):
+    logits = rng.standard_normal((5, 3))
+    probs = rng.dirichlet(np.ones(3), 5)
+    weight = rng.uniform(0.5, 2.0, 3)
+    ours = with_grads(lambda x, p, w: F.cross_entropy(x, p, weight=w, reduction=reduction, label_smoothing=smoothing),
+                      logits, probs, weight, differentiate=2)
+    theirs = torch_with_grads(lambda x, p, w: TF.cross_entropy(x, p, weight=w, reduction=reduction,
+                                                               label_smoothing=smoothing), logits, probs, weight,
+                              differentiate=2)
+    assert_like_torch(ours, theirs, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss(ug_backend, reduction):
+    log_probs = np.log(rng.dirichlet(np.ones(4), 6))
+    labels = np.array([0, 3, 1, -100, 2, 2])
+    weight = rng.uniform(0.5, 2, 4)
+    ours = with_grads(lambda x, w: F.nll_loss(x, ug.asarray(labels), weight=w, reduction=reduction), log_probs,
+                      weight, differentiate=1)
+    theirs = torch_with_grads(lambda x, w: TF.nll_loss(x, torch.tensor(labels), weight=w, reduction=reduction),
+                              log_probs, weight, differentiate=1)
+    assert_like_torch(ours, theirs)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_losses(ug_backend, reduction):
+    logits = rng.standard_normal((4, 3)) * 3
+    targets = rng.uniform(0, 1, (4, 3))
+    weight, pos_weight = rng.uniform(0.5, 2, (4, 3)), rng.uniform(0.5, 3, 3)
+    probs = 1 / (1 + np.exp(-logits))
+    assert_like_torch(
+        with_grads(lambda p, t, w: F.binary_cross_entropy(p, t, weight=w, reduction=reduction), probs, targets, weight,
+                   differentiate=1),
+        torch_with_grads(lambda p, t, w: TF.binary_cross_entropy(p, t, weight=w, reduction=reduction),
+                         probs, targets, weight, differentiate=1), rtol=1e-9, atol=1e-10)
+    assert_like_torch(
+        with_grads(lambda x, t, pw: F.binary_cross_entropy_with_logits(x, t, reduction=reduction, pos_weight=pw),
+                   logits, targets, pos_weight, differentiate=2),
+        torch_with_grads(lambda x, t, pw: TF.binary_cross_entropy_with_logits(x, t, reduction=reduction,
+                                                                              pos_weight=pw),
+                         logits, targets, pos_weight, differentiate=2), rtol=1e-9, atol=1e-10)
+
+
+def test_binary_cross_entropy_clamps_the_log(ug_backend):
+    loss = F.binary_cross_entropy(ug.asarray([0.0, 1.0]), ug.asarray([1.0, 0.0]), reduction="none")
+    assert values(loss).tolist() == [100.0, 100.0]
+
+
+@pytest.mark.parametrize("bad", [4, -1, 7])
+def test_out_of_range_labels(ug_backend, bad):
+    logits = ug.ones((3, 4))
+    with pytest.raises(ug.LabelError, match=f"label {bad} is out of range for 4 classes") as info:
+        F.cross_entropy(logits, ug.asarray([0, bad, 1]))
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(ValueError, match=f"label {bad} is out of range"):
+        F.nll_loss(logits, ug.asarray([bad, 0, 0]))
+
+
+def test_bad_reduction(ug_backend):
+    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', got 'avg'"):
+        F.mse_loss(ug.ones(2), ug.ones(2), reduction="avg")
+
+
+@given(n=st.integers(1, 4), classes=st.integers(2, 5))
+def test_cross_entropy_agrees_across_backends(n, classes):
+    logits = np.random.default_rng(n).standard_normal((n, classes)).astype(np.float32)
+    labels = np.arange(n) % classes
+    results = []
+    for backend in ug.available_backends():
+        with ug.use_backend(backend):
+            results.append(values(F.cross_entropy(ug.asarray(logits), ug.asarray(labels))))
+    for r in results[1:]:
+        np.testing.assert_allclose(r, results[0], rtol=1e-6)
+
+
+def test_simple_layers_match_torch(ug_backend):
+    ug.random.seed(0)
+    layer = ug.nn.Linear(5, 3)
+    reference = torch.nn.Linear(5, 3).double()
+    reference.load_state_dict({k: torch.tensor(values(v), dtype=torch.float64) for k, v in layer.state_dict().items()})
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    np.testing.assert_allclose(values(layer(ug.asarray(x))), reference(torch.tensor(x, dtype=torch.float64)).detach(),
+                               rtol=1e-5, atol=1e-6)
+    bound = 1 / np.sqrt(5)
+    w = values(layer.weight)
+    assert w.shape == (3, 5) and np.all(np.abs(w) <= bound)
+    flatten = ug.nn.Flatten()
+    assert flatten(ug.ones((2, 3, 4, 5))).shape == (2, 60)
+    assert ug.nn.Flatten(0, 1)(ug.ones((2, 3, 4))).shape == (6, 4)

@@ -1,0 +1,189 @@
+"""ug.nn.Module: registration, traversal, modes, state dicts, devices and backends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import unigrad as ug
+
+INSTALLED = ug.available_backends()
+both = pytest.mark.skipif(len(INSTALLED) < 2, reason="needs two backends")
+
+
+class Block(ug.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = ug.nn.Linear(3, 2)
+        self.scale = ug.nn.Parameter(ug.ones(2))
+        self.register_buffer("count", ug.zeros((), dtype=ug.int64))
+        self.register_buffer("scratch", ug.zeros(2), persistent=False)
+        self.note = "not registered"
+
+    def forward(self, x):
+        return self.linear(x) * self.scale
+
+
+class Net(ug.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = Block()
+        self.head = ug.nn.Sequential(ug.nn.ReLU(), ug.nn.Linear(2, 1))
+
+    def forward(self, x):
+        return self.head(self.block(x))
+
+
+def test_registration_and_names(ug_backend):
+    net = Net()
+    assert [n for n, _ in net.named_parameters()] == [
+        "block.scale", "block.linear.weight", "block.linear.bias", "head.1.weight", "head.1.bias",
+    ]
+    assert [n for n, _ in net.named_buffers()] == ["block.count", "block.scratch"]
+    assert list(net.state_dict()) == [
+        "block.scale", "block.count", "block.linear.weight", "block.linear.bias", "head.1.weight", "head.1.bias",
+    ]
+    assert [name for name, _ in net.named_modules()] == ["", "block", "block.linear", "head", "head.0", "head.1"]
+    assert len(net.parameters()) == 5 and all(isinstance(p, ug.nn.Parameter) for p in net.parameters())
+    assert net.block.note == "not registered"
+    del net.block.scale
+    assert "block.scale" not in net.state_dict()
+
+
+def test_shared_parameters_are_listed_once(ug_backend):
+    shared = ug.nn.Linear(2, 2)
+    model = ug.nn.Sequential(shared, shared)
+    assert len(model.parameters()) == 2
+
+
+def test_train_and_eval_reach_every_module(ug_backend):
+    net = Net()
+    assert all(m.training for m in net.modules())
+    assert net.eval() is net
+    assert not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+
+
+def test_init_must_run_first():
+    class Forgetful(ug.nn.Module):
+        def __init__(self):
+            self.weight = 1
+
+    with pytest.raises(AttributeError, match=r"call super\(\).__init__\(\) first"):
+        Forgetful()
+
+
+def test_state_dict_round_trip(ug_backend):
+    ug.random.seed(1)
+    source = Net()
+    ug.random.seed(2)
+    target = Net()
+    assert not np.allclose(ug.to_numpy(source.block.linear.weight), ug.to_numpy(target.block.linear.weight))
+    target.load_state_dict(source.state_dict())
+    for (name, a), (_, b) in zip(source.state_dict().items(), target.state_dict().items(), strict=True):
+        np.testing.assert_array_equal(ug.to_numpy(a), ug.to_numpy(b), err_msg=name)
+    x = ug.random.normal((4, 3))
+    np.testing.assert_array_equal(ug.to_numpy(source(x)), ug.to_numpy(target(x)))
+
+
+def test_load_state_dict_names_every_problem(ug_backend):
+    net = Net()
+    state = dict(net.state_dict())
+    del state["head.1.bias"]
+    state["head.2.weight"] = ug.ones(1)
+    state["block.scale"] = ug.ones(3)
+    before = ug.to_numpy(net.block.linear.weight).copy()
+    with pytest.raises(ug.StateDictError) as info:
+        net.load_state_dict(state)
+    message = str(info.value)
+    assert "missing keys: head.1.bias" in message
+    assert "unexpected keys: head.2.weight" in message
+    assert "block.scale: expected shape (2,), got (3,)" in message
+    assert isinstance(info.value, KeyError)
+    np.testing.assert_array_equal(ug.to_numpy(net.block.linear.weight), before)  # nothing half-loaded
+
+
+def test_load_state_dict_not_strict(ug_backend):
+    net = Net()
+    state = {k: v for k, v in net.state_dict().items() if k.startswith("block.")}
+    state["extra"] = ug.ones(1)
+    result = net.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["head.1.weight", "head.1.bias"]
+    assert result.unexpected_keys == ["extra"]
+
+
+def test_load_state_dict_takes_numpy_and_keeps_parameters(ug_backend):
+    net = Net()
+    weight = net.block.linear.weight
+    state = {k: np.array(ug.to_numpy(v)) + 1 for k, v in net.state_dict().items()}
+    net.load_state_dict(state)
+    assert net.block.linear.weight is weight  # loaded in place: optimizers keep working
+    np.testing.assert_allclose(ug.to_numpy(net.block.linear.weight), state["block.linear.weight"])
+    assert ug.as_dtype(net.block.count.dtype) is ug.int64
+
+
+def test_to_device(ug_backend):
+    net = Net()
+    weight = net.block.linear.weight
+    net.to("cpu:0")
+    assert ug.device_of(net.block.linear.weight) == "cpu:0"
+    if ug_backend == "torch":
+        assert net.block.linear.weight is weight
+    with pytest.raises(ug.DeviceError, match="the devices are: cpu:0"):
+        net.to("gpu:5")
+
+
+@both
+def test_to_backend_round_trip_keeps_bits_and_works():
+    with ug.use_backend("torch"):
+        ug.random.seed(3)
+        net = Net()
+        x = ug.random.normal((5, 3))
+        expected = ug.to_numpy(net(x)).copy()
+        before = {k: ug.to_numpy(v).copy() for k, v in net.state_dict().items()}
+    net.to_backend("tf")
+    assert all(type(v).__module__.startswith("tensorflow") for v in net.state_dict().values())
+    for key, value in net.state_dict().items():
+        assert ug.to_numpy(value).tobytes() == before[key].tobytes(), key
+    out = net(ug.convert(x, "tf"))  # runs on TensorFlow, whatever backend is active
+    assert type(out).__module__.startswith("tensorflow")
+    np.testing.assert_allclose(ug.to_numpy(out), expected, rtol=1e-6)
+    with ug.use_backend("tf"):
+        with ug.GradientTape() as tape:
+            loss = ug.sum(net(ug.convert(x, "tf")))
+        grads = tape.gradient(loss, net.parameters())
+        assert all(g is not None for g in grads)
+    net.to_backend("torch")
+    for key, value in net.state_dict().items():
+        assert ug.to_numpy(value).tobytes() == before[key].tobytes(), key
+    np.testing.assert_allclose(ug.to_numpy(net(x)), expected, rtol=1e-6)
+
+
+@both
+def test_same_seed_same_parameters_on_every_backend():
+    states = []
+    for backend in INSTALLED:
+        with ug.use_backend(backend):
+            ug.random.seed(42)
+            net = Net()
+            states.append({k: ug.to_numpy(v).tobytes() for k, v in net.state_dict().items()})
+    assert all(state == states[0] for state in states[1:])
+
+
+def test_repr(ug_backend):
+    text = repr(Net())
+    assert "(block): Block(" in text and "(linear): Linear(in_features=3, out_features=2, bias=True)" in text
+    assert "(0): ReLU()" in text
+
+
+def test_containers(ug_backend):
+    layers = ug.nn.ModuleList([ug.nn.Linear(2, 2) for _ in range(3)])
+    assert len(layers) == 3 and len(layers.parameters()) == 6
+    layers.append(ug.nn.ReLU())
+    assert isinstance(layers[-1], ug.nn.ReLU)
+    sequential = ug.nn.Sequential(ug.nn.Linear(2, 3), ug.nn.ReLU(), ug.nn.Linear(3, 1))
+    assert len(sequential) == 3 and isinstance(sequential[1], ug.nn.ReLU)
+    assert len(sequential[1:]) == 2
+    with pytest.raises(TypeError, match="Sequential takes modules, got int at position 0"):
+        ug.nn.Sequential(3)

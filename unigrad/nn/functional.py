@@ -1,0 +1,279 @@
+"""``ug.nn.functional``: activations, layers as functions, and losses.
+
+Activations and layer functions run the active backend's fused kernel where
+it has one that agrees with the generic definition (``_generic.py``), else
+that definition. Losses are written once over those, with PyTorch's
+semantics (``reduction=``, ``weight=``, ``ignore_index=``, ``label_smoothing=``).
+
+Example:
+    >>> import unigrad as ug
+    >>> import unigrad.nn.functional as F
+    >>> logits = ug.asarray([[2.0, 0.5, -1.0]])
+    >>> round(float(ug.to_numpy(F.cross_entropy(logits, ug.asarray([0])))), 4)
+    0.2413
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import LabelError
+from ..ops import binary, creation, manipulation, searching, statistical, unary
+from ..ops._dispatch import _scoped_get, _state, failed
+from ..ops.conversion import device_of
+from ..types import Array
+
+__all__ = [
+    "relu",
+    "gelu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "layer_norm",
+    "dropout",
+    "embedding",
+    "mse_loss",
+    "l1_loss",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
+
+
+def _backend() -> Any:
+    return (_scoped_get() or _state.default) if _state.scopes else _state.default
+
+
+def relu(x: Array) -> Array:
+    """``max(x, 0)``; the gradient at 0 is 0."""
+    try:
+        return _backend().nn_relu(x)
+    except Exception as exc:
+        return failed(exc, "nn_relu", x)
+
+
+def gelu(x: Array, approximate: str = "none") -> Array:
+    """``x * Φ(x)`` with the exact normal CDF, or its tanh approximation (``approximate="tanh"``)."""
+    try:
+        return _backend().nn_gelu(x, approximate)
+    except Exception as exc:
+        return failed(exc, "nn_gelu", x, approximate)
+
+
+def sigmoid(x: Array) -> Array:
+    """``1 / (1 + exp(-x))``."""
+    try:
+        return _backend().nn_sigmoid(x)
+    except Exception as exc:
+        return failed(exc, "nn_sigmoid", x)
+
+
+def tanh(x: Array) -> Array:
+    """Hyperbolic tangent."""
+    try:
+        return _backend().nn_tanh(x)
+    except Exception as exc:
+        return failed(exc, "nn_tanh", x)
+
+
+def softmax(x: Array, axis: int = -1) -> Array:
+    """``exp(x) / sum(exp(x))`` along ``axis``, computed without overflow."""
+    try:
+        return _backend().nn_softmax(x, axis)
+    except Exception as exc:
+        return failed(exc, "nn_softmax", x, axis=axis)
+
+
+def log_softmax(x: Array, axis: int = -1) -> Array:
+    """``x - logsumexp(x)`` along ``axis``."""
+    try:
+        return _backend().nn_log_softmax(x, axis)
+    except Exception as exc:
+        return failed(exc, "nn_log_softmax", x, axis=axis)
+
+
+def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
+    """``x @ weight.T + bias``; ``weight`` is ``(out_features, in_features)`` as in PyTorch."""
+    try:
+        return _backend().nn_linear(x, weight, bias)
+    except Exception as exc:
+        return failed(exc, "nn_linear", x, weight, bias)
+
+
+def layer_norm(x: Array, normalized_shape: int | tuple[int, ...], weight: Array | None = None,
+               bias: Array | None = None, eps: float = 1e-5) -> Array:
+    """Normalize over the trailing ``normalized_shape`` axes (biased variance, as PyTorch)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    try:
+        return _backend().nn_layer_norm(x, shape, weight, bias, eps)
+    except Exception as exc:
+        return failed(exc, "nn_layer_norm", x, shape, weight, bias, eps)
+
+
+def embedding(indices: Array, weight: Array) -> Array:
+    """Rows of ``weight`` at integer ``indices``; indices outside the table raise
+    :class:`unigrad.IndexOutOfRangeError` on every backend."""
+    try:
+        return _backend().nn_embedding(indices, weight)
+    except Exception as exc:
+        return failed(exc, "nn_embedding", indices, weight)
+
+
+def dropout(x: Array, p: float = 0.5, training: bool = True) -> Array:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    The mask comes from :mod:`unigrad.random`, so the same seed drops the same
+    elements on every backend (it is drawn on the host, a copy per call on a GPU).
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return creation.zeros_like(x)
+    from .. import random
+
+    keep = random.bernoulli(1.0 - p, tuple(x.shape), dtype=x.dtype, device=device_of(x))
+    return x * keep * (1.0 / (1.0 - p))
+
+
+# -- losses --------------------------------------------------------------------
+
+
+def _reduce(loss: Array, reduction: str) -> Array:
+    if reduction == "mean":
+        return statistical.mean(loss)
+    if reduction == "sum":
+        return statistical.sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def mse_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
+    """Squared error, ``(input - target) ** 2``, reduced."""
+    difference = input - target
+    return _reduce(difference * difference, reduction)
+
+
+def l1_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
+    """Absolute error, ``|input - target|``, reduced."""
+    return _reduce(unary.abs(input - target), reduction)
+
+
+def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> None:
+    from ..ops.conversion import to_numpy
+
+    labels = to_numpy(target)
+    valid = labels[labels != ignore_index]
+    if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
+        bad = int(valid.min()) if valid.min() < 0 else int(valid.max())
+        raise LabelError(
+            f"{where}: label {bad} is out of range for {n_classes} classes; labels must be in "
+            f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})"
+        )
+
+
+def _class_axis_last(x: Array) -> Array:
+    """``(N, C, d1, ...)`` as ``(N * d1 * ..., C)``; ``(N, C)`` and ``(C,)`` as they are."""
+    if x.ndim <= 2:
+        return x
+    moved = manipulation.moveaxis(x, 1, -1)
+    return manipulation.reshape(moved, (-1, int(x.shape[1])))
+
+
+def nll_loss(input: Array, target: Array, weight: Array | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Array:
+    """Negative log-likelihood of class ``target`` under log-probabilities ``input`` (class axis 1)."""
+    n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
+    _check_labels(target, n_classes, ignore_index, "ug.nn.functional.nll_loss")
+    loss, weights = _picked(input, target, weight, ignore_index)
+    if reduction == "mean":
+        return statistical.sum(loss) / statistical.sum(weights)
+    return _reduce(manipulation.reshape(loss, tuple(target.shape)) if reduction == "none" else loss, reduction)
+
+
+def _picked(input: Array, target: Array, weight: Array | None, ignore_index: int) -> tuple[Array, Array]:
+    """Per-sample ``-w[t] * input[t]`` (zero where ignored) and the weights ``w[t]`` (zero where ignored)."""
+    log_probs = _class_axis_last(input)
+    if log_probs.ndim == 1:
+        log_probs = manipulation.expand_dims(log_probs, axis=0)
+    labels = manipulation.reshape(target, (-1,))
+    keep = binary.not_equal(labels, ignore_index)
+    safe = searching.where(keep, labels, 0)
+    chosen = manipulation.take_along_axis(log_probs, manipulation.expand_dims(safe, axis=1), axis=1)[:, 0]
+    keep_f = creation.astype(keep, log_probs.dtype)
+    weights = keep_f if weight is None else manipulation.take(weight, safe, axis=0) * keep_f
+    return -chosen * weights, weights
+
+
+def cross_entropy(input: Array, target: Array, weight: Array | None = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Array:
+    """Cross entropy of logits ``input`` (class axis 1) against class indices or class probabilities.
+
+    As ``torch.nn.functional.cross_entropy``: ``weight`` per class, ``ignore_index``
+    for index targets, and ``label_smoothing`` mixing the target with the uniform
+    distribution. A label outside ``[0, C)`` raises :class:`unigrad.LabelError`.
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+    n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
+    log_probs = log_softmax(input, axis=1 if input.ndim > 1 else 0)
+    weight_view = None
+    if weight is not None:
+        weight_view = manipulation.reshape(weight, (n_classes,) + (1,) * max(input.ndim - 2, 0))
+    if tuple(target.shape) == tuple(input.shape):  # probabilities
+        probs = target if label_smoothing == 0 else target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        terms = log_probs * probs if weight_view is None else log_probs * probs * weight_view
+        per_sample = -statistical.sum(terms, axis=1 if input.ndim > 1 else 0)
+        if reduction == "mean":  # over samples, whatever the weights (as PyTorch)
+            return statistical.sum(per_sample) / math.prod(tuple(per_sample.shape))
+        return _reduce(per_sample, reduction)
+    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    class_axis = 1 if input.ndim > 1 else 0
+    weighted = log_probs if weight_view is None else log_probs * weight_view
+    smooth = -statistical.sum(weighted, axis=class_axis)
+    keep = binary.not_equal(target, ignore_index)
+    smooth = searching.where(keep, smooth, creation.zeros_like(smooth))
+    if reduction == "mean":
+        if weight is None:
+            denominator = statistical.sum(creation.astype(keep, smooth.dtype))
+        else:
+            safe = searching.where(keep, target, 0)
+            picked = manipulation.take(weight, manipulation.reshape(safe, (-1,)), axis=0)
+            denominator = statistical.sum(picked * creation.astype(manipulation.reshape(keep, (-1,)), picked.dtype))
+        smooth_reduced = statistical.sum(smooth) / denominator
+    else:
+        smooth_reduced = _reduce(smooth, reduction)
+    return (1.0 - label_smoothing) * nll + smooth_reduced * (label_smoothing / n_classes)
+
+
+def binary_cross_entropy(input: Array, target: Array, weight: Array | None = None,
+                         reduction: str = "mean") -> Array:
+    """Binary cross entropy of probabilities ``input``; each log is clamped at -100, as PyTorch."""
+    log_p = binary.maximum(unary.log(input), -100.0)
+    log_not_p = binary.maximum(unary.log(1.0 - input), -100.0)
+    loss = -(target * log_p + (1.0 - target) * log_not_p)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Array, target: Array, weight: Array | None = None,
+                                     reduction: str = "mean", pos_weight: Array | None = None) -> Array:
+    """Binary cross entropy of logits, computed stably; ``pos_weight`` weighs the positive term."""
+    # log(1 + exp(-|x|)) + max(-x, 0) is softplus(-x) = -log(sigmoid(x)), without overflow
+    softplus_neg = unary.log1p(unary.exp(-unary.abs(input))) + binary.maximum(-input, 0.0)
+    if pos_weight is None:
+        loss = (1.0 - target) * input + softplus_neg
+    else:
+        loss = (1.0 - target) * input + ((pos_weight - 1.0) * target + 1.0) * softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)

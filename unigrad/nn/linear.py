@@ -1,0 +1,63 @@
+"""``Linear``, ``Identity`` and ``Flatten``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..ops import manipulation
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["Linear", "Identity", "Flatten"]
+
+
+class Linear(Module):
+    """``y = x @ weight.T + bias``, initialised as PyTorch's ``nn.Linear``.
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.random.seed(0)
+        >>> layer = ug.nn.Linear(3, 2)
+        >>> layer.weight.shape, layer(ug.ones((4, 3))).shape
+        ((2, 3), (4, 2))
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(init.kaiming_uniform((out_features, in_features), dtype=dtype))
+        bound = 1.0 / math.sqrt(in_features) if in_features else 0.0
+        self.bias = Parameter(init.uniform((out_features,), -bound, bound, dtype)) if bias else None
+
+    def forward(self, x: Any) -> Any:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    """Returns its input."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Flatten the axes ``start_dim..end_dim`` into one (from axis 1 by default, as PyTorch)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Any) -> Any:
+        shape = tuple(x.shape)
+        start, end = self.start_dim % len(shape), self.end_dim % len(shape)
+        merged = math.prod(shape[start : end + 1])
+        return manipulation.reshape(x, (*shape[:start], merged, *shape[end + 1 :]))
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

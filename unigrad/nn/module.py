@@ -1,0 +1,323 @@
+"""``ug.nn.Module``: PyTorch's module model over native variables of either backend."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from .. import config
+from ..errors import StateDictError
+from ..ops.conversion import backend_of, convert, to_device
+from ..ops.creation import asarray
+from .parameter import Parameter
+
+__all__ = ["Module", "IncompatibleKeys"]
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` skipped."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models, as ``torch.nn.Module``.
+
+    Assigning a :class:`~unigrad.nn.Parameter`, a :class:`Module` or (through
+    :meth:`register_buffer`) a buffer to an attribute registers it, so that
+    :meth:`parameters`, :meth:`state_dict` and :meth:`to_backend` find it.
+    Subclasses call ``super().__init__()`` first and define ``forward``.
+
+    A module runs on the backend its parameters live on: calling it switches
+    to that backend for the call if another one is active.
+
+    Example:
+        >>> import unigrad as ug
+        >>> class Affine(ug.nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scale = ug.nn.Parameter(ug.full((2,), 2.0))
+        ...     def forward(self, x):
+        ...         return x * self.scale
+        >>> model = Affine()
+        >>> [name for name, _ in model.named_parameters()]
+        ['scale']
+        >>> ug.to_numpy(model(ug.ones(2))).tolist()
+        [2.0, 2.0]
+    """
+
+    training: bool
+    _backend: str | None
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_backend", None)
+
+    # -- registration ----------------------------------------------------------
+    # Registered values also live in the instance __dict__, so that reading
+    # self.weight in forward is a plain attribute lookup (torch goes through
+    # __getattr__ for every parameter read).
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        registries = self.__dict__.get("_parameters")
+        if registries is None:
+            raise AttributeError(
+                f"cannot assign {name!r} before Module.__init__() has run; call super().__init__() first"
+            )
+        if name in self._buffers:  # a registered buffer stays one (None included)
+            self._buffers[name] = value
+        else:
+            registries.pop(name, None)
+            self._modules.pop(name, None)
+            if isinstance(value, Module):
+                self._modules[name] = value
+                if self._backend is None and value._backend is not None:
+                    object.__setattr__(self, "_backend", value._backend)
+            elif value is not None and not isinstance(value, (bool, int, float, str)) and isinstance(value, Parameter):
+                registries[name] = value
+                if self._backend is None:
+                    object.__setattr__(self, "_backend", backend_of(value).name)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        self._buffers.pop(name, None)
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Register a tensor that is state but not a parameter (BatchNorm's running mean)."""
+        if "." in name or not name:
+            raise KeyError(f"buffer name {name!r} must be non-empty and contain no '.'")
+        if name in self._parameters or name in self._modules:
+            raise KeyError(f"{name!r} is already a parameter or submodule of {type(self).__name__}")
+        if not persistent:
+            self._non_persistent.add(name)
+        self._buffers[name] = tensor
+        object.__setattr__(self, name, tensor)
+        if tensor is not None and self._backend is None:
+            object.__setattr__(self, "_backend", backend_of(tensor).name)
+
+    def register_parameter(self, name: str, parameter: Any) -> None:
+        setattr(self, name, parameter)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        setattr(self, name, module)
+
+    # -- calling ---------------------------------------------------------------
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} defines no forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        backend = self._backend
+        if backend is None or backend == config.get_backend():
+            return self.forward(*args, **kwargs)
+        with config.use_backend(backend):
+            return self.forward(*args, **kwargs)
+
+    # -- traversal -------------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name, module in self._modules.items():
+            if module is not None:
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(self, prefix: str = "", memo: set[int] | None = None) -> Iterator[tuple[str, Module]]:
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, module in self.named_children():
+            yield from module.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def _named(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for module_prefix, module in modules:
+            for name, value in getattr(module, registry).items():
+                if value is None or id(value) in seen:
+                    continue
+                seen.add(id(value))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), value
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
+        """``(dotted name, parameter)`` pairs, each parameter once."""
+        return self._named("_parameters", prefix, recurse)
+
+    def parameters(self, recurse: bool = True) -> list[Any]:
+        """The parameters, in registration order (a list, so it can be used twice)."""
+        return [p for _, p in self.named_parameters(recurse=recurse)]
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
+        return self._named("_buffers", prefix, recurse)
+
+    def buffers(self, recurse: bool = True) -> list[Any]:
+        return [b for _, b in self.named_buffers(recurse=recurse)]
+
+    def apply(self, function: Callable[[Module], Any]) -> Module:
+        for module in self.children():
+            module.apply(function)
+        function(self)
+        return self
+
+    # -- modes -----------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (dropout active, batch statistics) here and in every submodule."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    # -- state -----------------------------------------------------------------
+
+    def state_dict(self, prefix: str = "") -> OrderedDict[str, Any]:
+        """Parameters and persistent buffers by PyTorch-style dotted name (``"0.weight"``).
+
+        Values are tensors detached from the graph (sharing memory with the
+        parameter where the framework allows).
+        """
+        state: OrderedDict[str, Any] = OrderedDict()
+        for module_prefix, module in self.named_modules(prefix):
+            dot = f"{module_prefix}." if module_prefix else ""
+            for name, value in module._parameters.items():
+                if value is not None:
+                    state[dot + name] = backend_of(value).stop_gradient(value)
+            for name, value in module._buffers.items():
+                if value is not None and name not in module._non_persistent:
+                    state[dot + name] = value
+        return state
+
+    def _slots(self) -> dict[str, tuple[Module, str, str]]:
+        """Every state_dict key: (owning module, attribute, "parameter" | "buffer")."""
+        slots: dict[str, tuple[Module, str, str]] = {}
+        for module_prefix, module in self.named_modules():
+            dot = f"{module_prefix}." if module_prefix else ""
+            for name, value in module._parameters.items():
+                if value is not None:
+                    slots[dot + name] = (module, name, "parameter")
+            for name, value in module._buffers.items():
+                if value is not None and name not in module._non_persistent:
+                    slots[dot + name] = (module, name, "buffer")
+        return slots
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+        """Copy values into the parameters and buffers, by name.
+
+        Values may be tensors of either backend or NumPy arrays. With
+        ``strict=True`` (the default) a missing key, an unexpected key or a
+        shape that does not match raises :class:`unigrad.StateDictError`
+        (a ``KeyError``) naming every one of them, and nothing is changed.
+        """
+        slots = self._slots()
+        missing = [key for key in slots if key not in state_dict]
+        unexpected = [key for key in state_dict if key not in slots]
+        misshaped = []
+        for key, (module, name, _) in slots.items():
+            if key in state_dict:
+                want, got = tuple(getattr(module, name).shape), tuple(getattr(state_dict[key], "shape", ()))
+                if want != got:
+                    misshaped.append(f"{key}: expected shape {want}, got {got}")
+        problems = []
+        if strict and missing:
+            problems.append(f"missing keys: {', '.join(missing)}")
+        if strict and unexpected:
+            problems.append(f"unexpected keys: {', '.join(unexpected)}")
+        if misshaped:
+            problems.append(f"shape mismatches: {'; '.join(misshaped)}")
+        if problems:
+            raise StateDictError(
+                f"cannot load the state dict into {type(self).__name__}: " + " | ".join(problems)
+            )
+        for key, (module, name, kind) in slots.items():
+            if key not in state_dict:
+                continue
+            current = getattr(module, name)
+            backend = backend_of(current)
+            value = _as_tensor_like(state_dict[key], current, backend.name)
+            if kind == "parameter":
+                current.assign(value)
+            else:
+                setattr(module, name, value)
+        return IncompatibleKeys(missing, unexpected)
+
+    # -- placement -------------------------------------------------------------
+
+    def to(self, device: Any) -> Module:
+        """Move every parameter and buffer to ``device`` (``"cpu:0"``, ``"gpu:0"``, ...)."""
+        for module in self.modules():
+            for name, value in list(module._parameters.items()):
+                if value is not None:
+                    setattr(module, name, backend_of(value).rebind_parameter(value, to_device(value, device)))
+            for name, value in list(module._buffers.items()):
+                if value is not None:
+                    setattr(module, name, to_device(value, device))
+        return self
+
+    def to_backend(self, name: str) -> Module:
+        """Move the live model to another backend: parameters and buffers become its tensors.
+
+        Values are carried bit for bit (through DLPack where it is safe), the
+        module keeps working, now on ``name``. Optimizers made for the old
+        parameters must be made again.
+        """
+        target = config.backend_instance(name)
+        with config.use_backend(target.name):
+            for module in self.modules():
+                for attr, value in list(module._parameters.items()):
+                    if value is not None:
+                        trainable = backend_of(value).is_trainable(value)
+                        setattr(module, attr, target.parameter(convert(value, target.name), trainable))
+                for attr, value in list(module._buffers.items()):
+                    if value is not None:
+                        setattr(module, attr, convert(value, target.name))
+                object.__setattr__(module, "_backend", target.name)
+        return self
+
+    # -- display ---------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({name}): " + repr(module).replace("\n", "\n  ") for name, module in self.named_children()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _as_tensor_like(value: Any, like: Any, backend: str) -> Any:
+    """``value`` as a tensor of ``like``'s backend, dtype and device."""
+    if backend_of_or_none(value) != backend:
+        value = convert(value, backend) if backend_of_or_none(value) else value
+    with config.use_backend(backend):
+        from ..ops.conversion import device_of
+
+        return asarray(value, dtype=like.dtype, device=device_of(like))
+
+
+def backend_of_or_none(x: Any) -> str | None:
+    try:
+        return str(backend_of(x).name)
+    except Exception:  # a NumPy array or a Python value
+        return None

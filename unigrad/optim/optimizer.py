@@ -1,0 +1,334 @@
+"""The stateful :class:`Optimizer` that every ``ug.optim`` optimizer configures.
+
+An optimizer holds parameter groups (PyTorch's ``param_groups``: dicts of
+options that a user or a schedule may change between steps) and one state
+dict per parameter. Each step it builds the group's :class:`~.transforms.Transform`
+from the group's current options and applies it (the generic path, written
+once over ``ug`` ops), or hands the group to the backend's fast path
+(``torch._foreach_*``, TensorFlow's fused resource ops) where one computes the
+same maths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from ..autograd import no_grad
+from ..config import active_backend, use_backend
+from ..errors import BackendMismatchError, DTypeError, ShapeError, UnigradError
+from ..ops.conversion import backend_of, convert, device_of
+from ..ops.creation import asarray
+from ..types import Array
+from .transforms import State, Transform
+
+__all__ = ["Optimizer", "OptimizerError"]
+
+
+class OptimizerError(UnigradError, ValueError):
+    """Options, gradients or a state dict that do not fit the optimizer."""
+
+
+_NOT_LOADED = object()
+
+
+class Optimizer:
+    """Base class: parameter groups, ``step(grads)``, ``state_dict()`` / ``load_state_dict()``.
+
+    A subclass passes its ``defaults`` (the options of a group) and implements
+    :meth:`transform`, the group's update as a chain of transforms, and
+    :meth:`check`, which validates a group's options. ``fast_path`` names the
+    function of the backend's fast module (``unigrad/optim/_fast_<backend>.py``)
+    that may take a whole group at once.
+
+    Example:
+        >>> import unigrad as ug
+        >>> w = ug.nn.Parameter(ug.asarray([1.0, 2.0]))
+        >>> opt = ug.optim.SGD([w], lr=0.5)
+        >>> opt.step([ug.asarray([1.0, 1.0])])
+        >>> ug.to_numpy(w).tolist()
+        [0.5, 1.5]
+    """
+
+    fast_path: ClassVar[str | None] = None
+
+    def __init__(self, params: Any, defaults: Mapping[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        self._state: dict[int, State] = {}  # by id(param): TensorFlow variables are not hashable
+        self._backend: Any = None
+        self._fast: Any = _NOT_LOADED
+        if _is_tensor_like(params) or isinstance(params, (str, bytes, Mapping)):
+            raise TypeError(
+                f"params must be an iterable of parameters or of param-group dicts, got {type(params).__name__}"
+            )
+        groups = list(params)
+        if not groups:
+            raise OptimizerError(f"{type(self).__name__} got an empty parameter list")
+        if not isinstance(groups[0], Mapping):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    # -- what a subclass provides ------------------------------------------------------------
+
+    def transform(self, group: Mapping[str, Any]) -> Transform:
+        """The update of one group, built from its current options."""
+        raise NotImplementedError
+
+    def check(self, group: Mapping[str, Any]) -> None:
+        """Raise :class:`OptimizerError` for options the optimizer cannot take."""
+        non_negative(group, "lr")
+
+    # -- parameter groups ------------------------------------------------------------------
+
+    def add_param_group(self, group: Mapping[str, Any]) -> None:
+        """Add a group ``{"params": [...], option: value, ...}``; missing options take the defaults."""
+        if not isinstance(group, Mapping) or "params" not in group:
+            raise TypeError("a param group must be a dict with a 'params' entry")
+        params = group["params"]
+        params = [params] if _is_tensor_like(params) else list(params)
+        if not params:
+            raise OptimizerError(f"{type(self).__name__} got a parameter group with no parameters")
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for p in params:
+            self._check_parameter(p)
+            if id(p) in seen:
+                raise OptimizerError(
+                    f"a parameter of shape {tuple(p.shape)} is given to {type(self).__name__} twice; "
+                    "each parameter may appear once, in one group"
+                )
+            seen.add(id(p))
+        full = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
+        self.check(full)
+        self.param_groups.append(full)
+
+    def _check_parameter(self, p: Any) -> None:
+        backend = backend_of(p)  # raises the BackendMismatchError for a non-tensor
+        if self._backend is None:
+            self._backend = backend
+        elif backend is not self._backend:
+            raise BackendMismatchError(
+                f"{type(self).__name__} got parameters of {self._backend.name!r} and of {backend.name!r}; "
+                "one optimizer updates parameters of one backend (ug.convert moves tensors across)"
+            )
+        dtype = backend.dtype_of(p)
+        if dtype.kind != "float":
+            raise DTypeError(f"{type(self).__name__} updates real floating-point parameters, got {dtype}")
+
+    def _parameters(self) -> list[Any]:
+        return [p for group in self.param_groups for p in group["params"]]
+
+    # -- stepping --------------------------------------------------------------------------
+
+    def step(self, grads: Iterable[Array | None]) -> None:
+        """Update the parameters in place from ``grads``, given in the order of the parameters.
+
+        The order is that of the groups, then of the parameters in each group,
+        as they were given. A ``None`` gradient leaves its parameter (and its
+        state) alone, as PyTorch does for a parameter without ``.grad``.
+        """
+        grads = list(grads)
+        params = self._parameters()
+        if len(grads) != len(params):
+            raise OptimizerError(
+                f"{type(self).__name__}.step got {len(grads)} gradients for {len(params)} parameters; "
+                "pass one per parameter, in order (None to skip one)"
+            )
+        work = []
+        offset = 0
+        for group in self.param_groups:
+            count = len(group["params"])
+            pairs = [
+                (p, self._checked_grad(offset + i, p, g))
+                for i, (p, g) in enumerate(zip(group["params"], grads[offset : offset + count]))
+                if g is not None
+            ]
+            offset += count
+            if pairs:
+                work.append((group, [p for p, _ in pairs], [g for _, g in pairs]))
+        with self._on_backend(), no_grad():
+            plans = [self._plan(group, params, grads) for group, params, grads in work]
+            for (group, params, grads), plan in zip(work, plans, strict=True):
+                self._step_group(group, params, grads, plan)
+
+    def _checked_grad(self, index: int, p: Any, g: Any) -> Any:
+        backend = self._backend
+        if not backend.is_tensor(g):
+            raise BackendMismatchError(
+                f"the gradient for parameter {index} is a {type(g).__module__}.{type(g).__name__}; "
+                f"expected a {backend.name} tensor like the parameter"
+            )
+        if g.shape != p.shape:
+            raise ShapeError(
+                f"the gradient for parameter {index} has shape {tuple(g.shape)}, "
+                f"the parameter {tuple(p.shape)}"
+            )
+        if g.dtype != p.dtype:
+            raise DTypeError(
+                f"the gradient for parameter {index} has dtype {backend.dtype_of(g)}, "
+                f"the parameter {backend.dtype_of(p)}"
+            )
+        return g
+
+    def _on_backend(self) -> contextlib.AbstractContextManager[Any]:
+        return backend_scope(self._backend)
+
+    def _plan(self, group: Mapping[str, Any], params: list[Any], grads: list[Any]) -> Callable[..., Any] | None:
+        """The fast-path function for this group, or None for the generic path."""
+        foreach = group.get("foreach")
+        if foreach is False:
+            return None
+        fast = self._fast_module()
+        plan = None
+        if fast is not None and self.fast_path is not None and fast.supports(params, grads):
+            plan = getattr(fast, self.fast_path)(group)
+        if plan is None and foreach:
+            raise OptimizerError(
+                f"{type(self).__name__}(foreach=True) has no fast path on {self._backend.name!r} for "
+                "these options or parameters; use foreach=None to take it only where it exists"
+            )
+        return plan
+
+    def _fast_module(self) -> Any:
+        if self._fast is _NOT_LOADED:
+            try:
+                self._fast = importlib.import_module(f"{__package__}._fast_{self._backend.name}")
+            except ModuleNotFoundError:
+                self._fast = None
+        return self._fast
+
+    def _step_group(
+        self, group: Mapping[str, Any], params: list[Any], grads: list[Any], plan: Callable[..., Any] | None
+    ) -> None:
+        transform = self.transform(group)
+        states = []
+        for p in params:
+            state = self._state.get(id(p))
+            if state is None:
+                state = self._state[id(p)] = transform.init(p)
+            states.append(state)
+        if plan is not None:
+            plan(group, params, grads, states)  # updates parameters and states in place
+            return
+        updates, changed = transform.update(grads, states, params)
+        for p, u in zip(params, updates, strict=True):
+            if not hasattr(p, "assign_add"):
+                raise TypeError(
+                    f"the generic path updates parameters with assign_add, which a {type(p).__name__} "
+                    "lacks; make parameters with ug.nn.Parameter"
+                )
+            p.assign_add(u)
+        for state, change in zip(states, changed, strict=True):
+            state.update(change)
+
+    # -- saving and loading ----------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: {...}}, "param_groups": [{options..., "params": [indices]}]}``, as PyTorch.
+
+        Indices number the parameters across groups in order. Tensors are
+        copies (a fast path updates its state in place), step counts ints.
+        """
+        groups, state = [], {}
+        index = 0
+        with self._on_backend():
+            for group in self.param_groups:
+                indices = list(range(index, index + len(group["params"])))
+                for i, p in zip(indices, group["params"], strict=True):
+                    found = self._state.get(id(p))
+                    if found is not None:
+                        state[i] = {k: _snapshot(v) for k, v in found.items()}
+                index += len(indices)
+                groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": indices})
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore a :meth:`state_dict`, from this backend, another one, NumPy or ``torch.optim``.
+
+        Tensors are converted to each parameter's backend, dtype and device.
+        Raises :class:`OptimizerError` naming what does not fit (group count,
+        parameter count, shapes), before changing anything.
+        """
+        if not isinstance(state_dict, Mapping) or not {"state", "param_groups"} <= set(state_dict):
+            raise OptimizerError("an optimizer state dict needs the keys 'state' and 'param_groups'")
+        saved_groups = list(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise OptimizerError(
+                f"the state dict has {len(saved_groups)} parameter groups, "
+                f"this {type(self).__name__} {len(self.param_groups)}"
+            )
+        by_index: dict[int, Any] = {}
+        options = []
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
+            if len(saved["params"]) != len(group["params"]):
+                raise OptimizerError(
+                    f"parameter group {i} has {len(saved['params'])} parameters in the state dict, "
+                    f"{len(group['params'])} in this {type(self).__name__}"
+                )
+            by_index.update(zip((int(k) for k in saved["params"]), group["params"], strict=True))
+            merged = {**group, **{k: v for k, v in saved.items() if k != "params"}}
+            self.check(merged)
+            options.append(merged)
+        state = {}
+        with self._on_backend():
+            for key, entries in state_dict["state"].items():
+                p = by_index.get(int(key))
+                if p is None:
+                    raise OptimizerError(f"the state dict has state for parameter {key}, which no group lists")
+                state[id(p)] = {name: _loaded(name, value, p, int(key)) for name, value in entries.items()}
+        self._state = state
+        for group, merged in zip(self.param_groups, options, strict=True):
+            group.update(merged)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        return "\n".join([*lines, ")"])
+
+
+def backend_scope(backend: Any) -> contextlib.AbstractContextManager[Any]:
+    """Run ``ug`` ops on ``backend`` (the parameters' one), whichever backend is active."""
+    if active_backend() is backend:
+        return contextlib.nullcontext()
+    return use_backend(backend.name)
+
+
+def _is_tensor_like(x: Any) -> bool:
+    return hasattr(x, "shape") and hasattr(x, "dtype")
+
+
+def _snapshot(value: Any) -> Any:
+    return asarray(value, copy=True) if _is_tensor_like(value) else value
+
+
+def _loaded(name: str, value: Any, p: Any, index: int) -> Any:
+    if name == "step":
+        return int(float(value))  # torch.optim keeps it as a 0-d tensor; unigrad as an int
+    if not _is_tensor_like(value):
+        return value
+    if tuple(value.shape) != tuple(p.shape):
+        raise OptimizerError(
+            f"the state dict's {name!r} for parameter {index} has shape {tuple(value.shape)}, "
+            f"the parameter {tuple(p.shape)}"
+        )
+    backend = backend_of(p)
+    return asarray(convert(value, backend.name), dtype=p.dtype, device=device_of(p), copy=True)
+
+
+def non_negative(group: Mapping[str, Any], *names: str) -> None:
+    """Raise :class:`OptimizerError` unless each named option is a number >= 0."""
+    for name in names:
+        value = group[name]
+        if not isinstance(value, (int, float)) or not value >= 0:
+            raise OptimizerError(f"{name} must be a number >= 0, got {value!r}")
+
+
+def in_unit_interval(name: str, value: Any) -> None:
+    """Raise :class:`OptimizerError` unless ``0 <= value < 1``."""
+    if not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise OptimizerError(f"{name} must be in [0, 1), got {value!r}")
