@@ -13,13 +13,13 @@ $(BIN)/python:
 
 # CPU builds of the frameworks, pinned (requirements/frameworks.txt), then unigrad itself.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/frameworks.txt
-	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev]"
+	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev,examples]"
 	touch $@
 
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/unigrad info
+	$(BIN)/unigrad demo
 
 test: install
 	$(BIN)/python -m pytest

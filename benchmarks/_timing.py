@@ -20,9 +20,14 @@ def interleaved(
     native: Callable[[], Any], ours: Callable[[], Any], *, rounds: int, target_seconds: float = 0.02
 ) -> tuple[float, float]:
     """Median seconds per call of each, measured in alternating blocks."""
-    for _ in range(3):  # warm-up: caches, lazy imports, first-call kernels
+    # warm-up (caches, lazy imports, first-call kernels, thread pools): a few
+    # calls each, then until a quarter second has passed
+    deadline = time.perf_counter() + 0.25
+    for count in range(1_000_000):
         native()
         ours()
+        if count >= 3 and time.perf_counter() > deadline:
+            break
     per_call = time_block(native, 5)
     calls = max(5, int(target_seconds / max(per_call, 1e-9)))
     native_times, our_times = [], []

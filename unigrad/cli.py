@@ -1,6 +1,7 @@
-"""The ``unigrad`` command: ``unigrad info``.
+"""The ``unigrad`` command: ``unigrad info`` and ``unigrad demo``.
 
-``unigrad info`` prints the versions of unigrad, Python and each framework,
+``unigrad demo`` trains the seed's two-layer network on every installed
+backend and prints the loss curves side by side. ``unigrad info`` prints the versions of unigrad, Python and each framework,
 the active backend and the devices each installed backend sees, so a bug
 report can start from one paste.
 """
@@ -60,9 +61,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="unigrad", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info", help="versions, backends and devices")
+    demo = commands.add_parser("demo", help="train the seed's two-layer network on every installed backend")
+    demo.add_argument("--steps", type=int, default=500, help="training steps (default 500)")
+    demo.add_argument("--every", type=int, default=50, help="print the loss every N steps (default 50)")
+    demo.add_argument("--backends", nargs="*", default=None, help="backends to run (default: all installed)")
+    demo.add_argument("--plot", default="unigrad-demo.png", help="PNG for the curves ('' for none)")
     arguments = parser.parse_args(argv)
     if arguments.command == "info":
         print("\n".join(info_lines()))
+    elif arguments.command == "demo":
+        from .demo import run_demo
+
+        if arguments.steps < 1:
+            parser.error("--steps must be at least 1")
+        for line in run_demo(arguments.backends, arguments.steps, max(1, arguments.every), arguments.plot or None):
+            print(line, flush=True)
     return 0
 
 
