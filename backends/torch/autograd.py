@@ -64,7 +64,9 @@ def _unrecorded(update: Callable[[Any], Any], value: Any, result: Parameter) -> 
 
 
 def parameter(value: Tensor, trainable: bool = True) -> Parameter:
-    data = value.detach()
+    # a copy, as tf.Variable makes one: a parameter made from a NumPy array (which
+    # torch would share) must not write its updates through into that array
+    data = value.detach().clone()
     if trainable and not (data.dtype.is_floating_point or data.dtype.is_complex):
         raise TypeError(f"a trainable parameter needs a floating-point dtype, got {dtype_of(data)}")
     return Parameter(data, requires_grad=trainable)

@@ -14,17 +14,18 @@ Example:
     ...     with ug.GradientTape() as tape:
     ...         loss = ug.sum(ug.square(w))
     ...     opt.step(tape.gradient(loss, [w]))
-    >>> [round(v, 3) for v in ug.to_numpy(w).tolist()]
+    >>> [round(v, 2) for v in ug.to_numpy(w).tolist()]
     [0.7, -1.7]
 """
 
 from __future__ import annotations
 
 from . import schedules, transforms
+from ._checks import OptimizerError
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .clipping import clip_grad_norm, clip_grad_value
-from .optimizer import Optimizer, OptimizerError
+from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 

@@ -31,7 +31,8 @@ from tensorflow.python.ops.resource_variable_ops import BaseResourceVariable
 __all__ = ["supports", "sgd", "adam", "rmsprop", "adagrad"]
 
 Group = Mapping[str, Any]
-StepFn = Callable[[Group, list[Any], list[Any], list[dict[str, Any]]], None]
+State = dict[str, Any]
+StepFn = Callable[[Group, list[Any], list[Any], list[State]], None]
 
 _apply = tf.raw_ops
 
@@ -48,7 +49,7 @@ def _with_weight_decay(group: Group, params: list[Any], grads: list[Any]) -> lis
     return [g + p * weight_decay for p, g in zip(params, grads, strict=True)] if weight_decay else grads
 
 
-def _slot(state: dict[str, Any], name: str, p: Any) -> Any:
+def _slot(state: State, name: str, p: Any) -> Any:
     """The named state as a variable the ops can update (zeros if missing)."""
     value = state.get(name)
     if not isinstance(value, tf.Variable):
@@ -57,18 +58,24 @@ def _slot(state: dict[str, Any], name: str, p: Any) -> Any:
     return value
 
 
+def _scale(p: Any, factor: float) -> None:
+    """``p *= factor`` in place; the raw ops skip ``tf.Variable.assign``'s Python layers (~2x faster)."""
+    value = _apply.ReadVariableOp(resource=p.handle, dtype=p.dtype)
+    _apply.AssignVariableOp(resource=p.handle, value=_apply.Mul(x=value, y=tf.constant(factor, p.dtype)))
+
+
 def sgd(group: Group) -> StepFn | None:
     if group["momentum"] == 0:
         return _gradient_descent
     return _momentum if group["dampening"] == 0 else None
 
 
-def _gradient_descent(group: Group, params: list[Any], grads: list[Any], states: list[dict[str, Any]]) -> None:
+def _gradient_descent(group: Group, params: list[Any], grads: list[Any], states: list[State]) -> None:
     for p, g in zip(params, _with_weight_decay(group, params, grads), strict=True):
         _apply.ResourceApplyGradientDescent(var=p.handle, alpha=group["lr"], delta=g)
 
 
-def _momentum(group: Group, params: list[Any], grads: list[Any], states: list[dict[str, Any]]) -> None:
+def _momentum(group: Group, params: list[Any], grads: list[Any], states: list[State]) -> None:
     # a zero accumulator gives PyTorch's first step, buf = grad: 0 * momentum + grad
     grads = _with_weight_decay(group, params, grads)
     for p, g, state in zip(params, grads, states, strict=True):
@@ -86,11 +93,11 @@ def adam(group: Group) -> StepFn:
     return _adam
 
 
-def _adam(group: Group, params: list[Any], grads: list[Any], states: list[dict[str, Any]]) -> None:
+def _adam(group: Group, params: list[Any], grads: list[Any], states: list[State]) -> None:
     lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
     if group["weight_decay"] and group["decoupled_weight_decay"]:
         for p in params:
-            p.assign(p * (1 - lr * group["weight_decay"]))
+            _scale(p, 1 - lr * group["weight_decay"])
     else:
         grads = _with_weight_decay(group, params, grads)
     for p, g, state in zip(params, grads, states, strict=True):
@@ -122,7 +129,7 @@ def adagrad(group: Group) -> StepFn:
     return _adagrad
 
 
-def _adagrad(group: Group, params: list[Any], grads: list[Any], states: list[dict[str, Any]]) -> None:
+def _adagrad(group: Group, params: list[Any], grads: list[Any], states: list[State]) -> None:
     grads = _with_weight_decay(group, params, grads)
     for p, g, state in zip(params, grads, states, strict=True):
         state["step"] = step = state.get("step", 0) + 1

@@ -18,7 +18,8 @@ __all__ = ["supports", "sgd", "adam", "rmsprop", "adagrad"]
 
 Tensor = torch.Tensor
 Group = Mapping[str, Any]
-StepFn = Callable[[Group, list[Tensor], list[Tensor], list[dict[str, Any]]], None]
+State = dict[str, Any]
+StepFn = Callable[[Group, list[Tensor], list[Tensor], list[State]], None]
 
 
 def supports(params: list[Any], grads: list[Any]) -> bool:
@@ -31,16 +32,16 @@ def supports(params: list[Any], grads: list[Any]) -> bool:
 def _with_weight_decay(group: Group, params: list[Tensor], grads: list[Tensor]) -> list[Tensor]:
     weight_decay = group["weight_decay"]
     # out of place: the gradients are the caller's
-    return torch._foreach_add(grads, params, alpha=weight_decay) if weight_decay else grads
+    return list(torch._foreach_add(grads, params, alpha=weight_decay)) if weight_decay else grads
 
 
-def _count_steps(states: list[dict[str, Any]]) -> list[int]:
+def _count_steps(states: list[State]) -> list[int]:
     for state in states:
         state["step"] = state.get("step", 0) + 1
     return [state["step"] for state in states]
 
 
-def _entries(states: list[dict[str, Any]], name: str, params: list[Tensor]) -> list[Tensor]:
+def _entries(states: list[State], name: str, params: list[Tensor]) -> list[Tensor]:
     """The named state tensors, zeros where a state lacks one (options changed since it was made)."""
     found = []
     for state, p in zip(states, params, strict=True):
@@ -54,21 +55,20 @@ def sgd(group: Group) -> StepFn:
     return _sgd
 
 
-def _sgd(group: Group, params: list[Tensor], grads: list[Tensor], states: list[dict[str, Any]]) -> None:
+def _sgd(group: Group, params: list[Tensor], grads: list[Tensor], states: list[State]) -> None:
     grads = _with_weight_decay(group, params, grads)
     momentum, dampening = group["momentum"], group["dampening"]
     if momentum != 0:
-        buffers: list[Tensor | None] = [state.get("momentum_buffer") for state in states]
-        old = [i for i, b in enumerate(buffers) if b is not None]
+        old = [i for i, state in enumerate(states) if state.get("momentum_buffer") is not None]
         if old:
-            running = [buffers[i] for i in old]
+            running = [states[i]["momentum_buffer"] for i in old]
             torch._foreach_mul_(running, momentum)
             torch._foreach_add_(running, [grads[i] for i in old], alpha=1 - dampening)
-        for i, buffer in enumerate(buffers):
-            if buffer is None:  # the first step takes the gradient as it is, without dampening
-                buffers[i] = states[i]["momentum_buffer"] = grads[i].detach().clone()
-        filled: list[Tensor] = buffers  # type: ignore[assignment]
-        grads = torch._foreach_add(grads, filled, alpha=momentum) if group["nesterov"] else filled
+        for state, g in zip(states, grads, strict=True):
+            if state.get("momentum_buffer") is None:  # the first step takes the gradient as it is
+                state["momentum_buffer"] = g.detach().clone()
+        buffers = [state["momentum_buffer"] for state in states]
+        grads = list(torch._foreach_add(grads, buffers, alpha=momentum)) if group["nesterov"] else buffers
     torch._foreach_add_(params, grads, alpha=-group["lr"])
 
 
@@ -76,7 +76,7 @@ def adam(group: Group) -> StepFn:
     return _adam
 
 
-def _adam(group: Group, params: list[Tensor], grads: list[Tensor], states: list[dict[str, Any]]) -> None:
+def _adam(group: Group, params: list[Tensor], grads: list[Tensor], states: list[State]) -> None:
     lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
     steps = _count_steps(states)
     if group["weight_decay"] and group["decoupled_weight_decay"]:
@@ -105,7 +105,7 @@ def rmsprop(group: Group) -> StepFn:
     return _rmsprop
 
 
-def _rmsprop(group: Group, params: list[Tensor], grads: list[Tensor], states: list[dict[str, Any]]) -> None:
+def _rmsprop(group: Group, params: list[Tensor], grads: list[Tensor], states: list[State]) -> None:
     alpha, momentum = group["alpha"], group["momentum"]
     _count_steps(states)
     grads = _with_weight_decay(group, params, grads)
@@ -133,7 +133,7 @@ def adagrad(group: Group) -> StepFn:
     return _adagrad
 
 
-def _adagrad(group: Group, params: list[Tensor], grads: list[Tensor], states: list[dict[str, Any]]) -> None:
+def _adagrad(group: Group, params: list[Tensor], grads: list[Tensor], states: list[State]) -> None:
     lr, lr_decay = group["lr"], group["lr_decay"]
     steps = _count_steps(states)
     grads = _with_weight_decay(group, params, grads)

@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import transforms as T
-from .optimizer import Optimizer, non_negative
+from ._checks import non_negative
+from .optimizer import Optimizer
+from .transforms import (
+    Transform,
+    add_decayed_weights,
+    chain,
+    count_steps,
+    scale_by_inverse_time_decay,
+    scale_by_learning_rate,
+    scale_by_sum_of_squares,
+)
 
 __all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
-    """``torch.optim.Adagrad``: ``sum += g * g``; ``p -= lr / (1 + (t - 1) * lr_decay) * g / (sqrt(sum) + eps)``.
+    """``torch.optim.Adagrad``: ``sum += g * g``; ``p -= lr_t * g / (sqrt(sum) + eps)``.
+
+    ``lr_t = lr / (1 + (t - 1) * lr_decay)`` at the parameter's step ``t``.
 
     Args:
         params: parameters (``ug.nn.Parameter``), or param-group dicts with per-group options.
@@ -34,8 +45,9 @@ class Adagrad(Optimizer):
     """
 
     fast_path = "adagrad"
+    init_state_eagerly = True  # as torch's, so state_dicts have the same entries
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
         self,
         params: Any,
         lr: float = 1e-2,
@@ -59,11 +71,11 @@ class Adagrad(Optimizer):
     def check(self, group: Mapping[str, Any]) -> None:
         non_negative(group, "lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
-    def transform(self, group: Mapping[str, Any]) -> T.Transform:
-        return T.chain(
-            T.count_steps(),
-            T.add_decayed_weights(group["weight_decay"]),
-            T.scale_by_sum_of_squares(group["initial_accumulator_value"], group["eps"]),
-            T.scale_by_inverse_time_decay(group["lr_decay"]),
-            T.scale_by_learning_rate(group["lr"]),
+    def transform(self, group: Mapping[str, Any]) -> Transform:
+        return chain(
+            count_steps(),
+            add_decayed_weights(group["weight_decay"]),
+            scale_by_sum_of_squares(group["initial_accumulator_value"], group["eps"]),
+            scale_by_inverse_time_decay(group["lr_decay"]),
+            scale_by_learning_rate(group["lr"]),
         )

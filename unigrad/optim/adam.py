@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import transforms as T
-from .optimizer import Optimizer, in_unit_interval, non_negative
+from ._checks import in_unit_interval, non_negative
+from .optimizer import Optimizer
+from .transforms import (
+    Transform,
+    add_decayed_weights,
+    chain,
+    count_steps,
+    scale_by_adam,
+    scale_by_learning_rate,
+)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -39,7 +47,7 @@ class Adam(Optimizer):
 
     fast_path = "adam"
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
         self,
         params: Any,
         lr: float = 1e-3,
@@ -68,13 +76,13 @@ class Adam(Optimizer):
         in_unit_interval("betas[0]", beta1)
         in_unit_interval("betas[1]", beta2)
 
-    def transform(self, group: Mapping[str, Any]) -> T.Transform:
+    def transform(self, group: Mapping[str, Any]) -> Transform:
         beta1, beta2 = group["betas"]
-        adam = T.scale_by_adam(beta1, beta2, group["eps"], group["amsgrad"])
-        decay = T.add_decayed_weights(group["weight_decay"])
+        adam = scale_by_adam(beta1, beta2, group["eps"], group["amsgrad"])
+        decay = add_decayed_weights(group["weight_decay"])
         # decoupled decay skips Adam's rescaling: p - lr * (adam + wd * p) = p * (1 - lr * wd) - lr * adam
         middle = (adam, decay) if group["decoupled_weight_decay"] else (decay, adam)
-        return T.chain(T.count_steps(), *middle, T.scale_by_learning_rate(group["lr"]))
+        return chain(count_steps(), *middle, scale_by_learning_rate(group["lr"]))
 
 
 class AdamW(Adam):
@@ -89,7 +97,7 @@ class AdamW(Adam):
         0.95
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
         self,
         params: Any,
         lr: float = 1e-3,

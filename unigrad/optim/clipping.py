@@ -13,7 +13,7 @@ from ..ops.creation import asarray, astype
 from ..ops.manipulation import stack
 from ..ops.unary import clip
 from ..types import Array
-from .optimizer import OptimizerError, backend_scope
+from ._checks import OptimizerError, backend_scope
 
 __all__ = ["clip_grad_norm", "clip_grad_value"]
 

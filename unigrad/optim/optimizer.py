@@ -16,19 +16,20 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
+from .. import tree
 from ..autograd import no_grad
-from ..config import active_backend, use_backend
-from ..errors import BackendMismatchError, DTypeError, ShapeError, UnigradError
-from ..ops.conversion import backend_of, convert, device_of
-from ..ops.creation import asarray
+from ..errors import BackendMismatchError, DTypeError, ShapeError
+from ..ops.conversion import backend_of
 from ..types import Array
+from . import _state_dict
+from ._checks import OptimizerError, backend_scope, is_tensor_like, non_negative
 from .transforms import State, Transform
 
 __all__ = ["Optimizer", "OptimizerError"]
 
 
-class OptimizerError(UnigradError, ValueError):
-    """Options, gradients or a state dict that do not fit the optimizer."""
+StepFn = Callable[[Mapping[str, Any], list[Any], list[Any], list[State]], None]
+"""A fast path's step over one group: updates parameters and states in place."""
 
 
 _NOT_LOADED = object()
@@ -53,6 +54,8 @@ class Optimizer:
     """
 
     fast_path: ClassVar[str | None] = None
+    init_state_eagerly: ClassVar[bool] = False
+    """Make each parameter's state when it is added (torch's Adagrad does), not at its first step."""
 
     def __init__(self, params: Any, defaults: Mapping[str, Any]) -> None:
         self.defaults = dict(defaults)
@@ -60,9 +63,10 @@ class Optimizer:
         self._state: dict[int, State] = {}  # by id(param): TensorFlow variables are not hashable
         self._backend: Any = None
         self._fast: Any = _NOT_LOADED
-        if _is_tensor_like(params) or isinstance(params, (str, bytes, Mapping)):
+        if is_tensor_like(params) or isinstance(params, (str, bytes, Mapping)):
             raise TypeError(
-                f"params must be an iterable of parameters or of param-group dicts, got {type(params).__name__}"
+                "params must be an iterable of parameters or of param-group dicts, "
+                f"got {type(params).__name__}"
             )
         groups = list(params)
         if not groups:
@@ -89,7 +93,7 @@ class Optimizer:
         if not isinstance(group, Mapping) or "params" not in group:
             raise TypeError("a param group must be a dict with a 'params' entry")
         params = group["params"]
-        params = [params] if _is_tensor_like(params) else list(params)
+        params = [params] if is_tensor_like(params) else list(params)
         if not params:
             raise OptimizerError(f"{type(self).__name__} got a parameter group with no parameters")
         seen = {id(p) for g in self.param_groups for p in g["params"]}
@@ -104,6 +108,10 @@ class Optimizer:
         full = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
         self.check(full)
         self.param_groups.append(full)
+        if self.init_state_eagerly:
+            with self._on_backend():
+                init = self.transform(full).init
+                self._state.update((id(p), init(p)) for p in params)
 
     def _check_parameter(self, p: Any) -> None:
         backend = backend_of(p)  # raises the BackendMismatchError for a non-tensor
@@ -127,10 +135,12 @@ class Optimizer:
         """Update the parameters in place from ``grads``, given in the order of the parameters.
 
         The order is that of the groups, then of the parameters in each group,
-        as they were given. A ``None`` gradient leaves its parameter (and its
+        as they were given. A nested list, tuple or dict is flattened first
+        (per-group lists; the dict ``ug.grad`` gives for a dict of parameters,
+        in the same order). A ``None`` gradient leaves its parameter (and its
         state) alone, as PyTorch does for a parameter without ``.grad``.
         """
-        grads = list(grads)
+        grads = tree.flatten(grads)[0] if isinstance(grads, (list, tuple, dict)) else list(grads)
         params = self._parameters()
         if len(grads) != len(params):
             raise OptimizerError(
@@ -143,7 +153,7 @@ class Optimizer:
             count = len(group["params"])
             pairs = [
                 (p, self._checked_grad(offset + i, p, g))
-                for i, (p, g) in enumerate(zip(group["params"], grads[offset : offset + count]))
+                for i, (p, g) in enumerate(zip(group["params"], grads[offset : offset + count], strict=True))
                 if g is not None
             ]
             offset += count
@@ -176,7 +186,7 @@ class Optimizer:
     def _on_backend(self) -> contextlib.AbstractContextManager[Any]:
         return backend_scope(self._backend)
 
-    def _plan(self, group: Mapping[str, Any], params: list[Any], grads: list[Any]) -> Callable[..., Any] | None:
+    def _plan(self, group: Mapping[str, Any], params: list[Any], grads: list[Any]) -> StepFn | None:
         """The fast-path function for this group, or None for the generic path."""
         foreach = group.get("foreach")
         if foreach is False:
@@ -201,7 +211,7 @@ class Optimizer:
         return self._fast
 
     def _step_group(
-        self, group: Mapping[str, Any], params: list[Any], grads: list[Any], plan: Callable[..., Any] | None
+        self, group: Mapping[str, Any], params: list[Any], grads: list[Any], plan: StepFn | None
     ) -> None:
         transform = self.transform(group)
         states = []
@@ -232,18 +242,7 @@ class Optimizer:
         Indices number the parameters across groups in order. Tensors are
         copies (a fast path updates its state in place), step counts ints.
         """
-        groups, state = [], {}
-        index = 0
-        with self._on_backend():
-            for group in self.param_groups:
-                indices = list(range(index, index + len(group["params"])))
-                for i, p in zip(indices, group["params"], strict=True):
-                    found = self._state.get(id(p))
-                    if found is not None:
-                        state[i] = {k: _snapshot(v) for k, v in found.items()}
-                index += len(indices)
-                groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": indices})
-        return {"state": state, "param_groups": groups}
+        return _state_dict.state_dict(self)
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a :meth:`state_dict`, from this backend, another one, NumPy or ``torch.optim``.
@@ -252,36 +251,7 @@ class Optimizer:
         Raises :class:`OptimizerError` naming what does not fit (group count,
         parameter count, shapes), before changing anything.
         """
-        if not isinstance(state_dict, Mapping) or not {"state", "param_groups"} <= set(state_dict):
-            raise OptimizerError("an optimizer state dict needs the keys 'state' and 'param_groups'")
-        saved_groups = list(state_dict["param_groups"])
-        if len(saved_groups) != len(self.param_groups):
-            raise OptimizerError(
-                f"the state dict has {len(saved_groups)} parameter groups, "
-                f"this {type(self).__name__} {len(self.param_groups)}"
-            )
-        by_index: dict[int, Any] = {}
-        options = []
-        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups, strict=True)):
-            if len(saved["params"]) != len(group["params"]):
-                raise OptimizerError(
-                    f"parameter group {i} has {len(saved['params'])} parameters in the state dict, "
-                    f"{len(group['params'])} in this {type(self).__name__}"
-                )
-            by_index.update(zip((int(k) for k in saved["params"]), group["params"], strict=True))
-            merged = {**group, **{k: v for k, v in saved.items() if k != "params"}}
-            self.check(merged)
-            options.append(merged)
-        state = {}
-        with self._on_backend():
-            for key, entries in state_dict["state"].items():
-                p = by_index.get(int(key))
-                if p is None:
-                    raise OptimizerError(f"the state dict has state for parameter {key}, which no group lists")
-                state[id(p)] = {name: _loaded(name, value, p, int(key)) for name, value in entries.items()}
-        self._state = state
-        for group, merged in zip(self.param_groups, options, strict=True):
-            group.update(merged)
+        _state_dict.load_state_dict(self, state_dict)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -289,46 +259,3 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join([*lines, ")"])
-
-
-def backend_scope(backend: Any) -> contextlib.AbstractContextManager[Any]:
-    """Run ``ug`` ops on ``backend`` (the parameters' one), whichever backend is active."""
-    if active_backend() is backend:
-        return contextlib.nullcontext()
-    return use_backend(backend.name)
-
-
-def _is_tensor_like(x: Any) -> bool:
-    return hasattr(x, "shape") and hasattr(x, "dtype")
-
-
-def _snapshot(value: Any) -> Any:
-    return asarray(value, copy=True) if _is_tensor_like(value) else value
-
-
-def _loaded(name: str, value: Any, p: Any, index: int) -> Any:
-    if name == "step":
-        return int(float(value))  # torch.optim keeps it as a 0-d tensor; unigrad as an int
-    if not _is_tensor_like(value):
-        return value
-    if tuple(value.shape) != tuple(p.shape):
-        raise OptimizerError(
-            f"the state dict's {name!r} for parameter {index} has shape {tuple(value.shape)}, "
-            f"the parameter {tuple(p.shape)}"
-        )
-    backend = backend_of(p)
-    return asarray(convert(value, backend.name), dtype=p.dtype, device=device_of(p), copy=True)
-
-
-def non_negative(group: Mapping[str, Any], *names: str) -> None:
-    """Raise :class:`OptimizerError` unless each named option is a number >= 0."""
-    for name in names:
-        value = group[name]
-        if not isinstance(value, (int, float)) or not value >= 0:
-            raise OptimizerError(f"{name} must be a number >= 0, got {value!r}")
-
-
-def in_unit_interval(name: str, value: Any) -> None:
-    """Raise :class:`OptimizerError` unless ``0 <= value < 1``."""
-    if not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-        raise OptimizerError(f"{name} must be in [0, 1), got {value!r}")

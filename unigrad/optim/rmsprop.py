@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import transforms as T
-from .optimizer import Optimizer, non_negative
+from ._checks import non_negative
+from .optimizer import Optimizer
+from .transforms import (
+    Transform,
+    add_decayed_weights,
+    chain,
+    count_steps,
+    scale_by_learning_rate,
+    scale_by_rms,
+    trace,
+)
 
 __all__ = ["RMSprop"]
 
@@ -39,7 +48,7 @@ class RMSprop(Optimizer):
 
     fast_path = "rmsprop"
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
         self,
         params: Any,
         lr: float = 1e-2,
@@ -65,13 +74,13 @@ class RMSprop(Optimizer):
     def check(self, group: Mapping[str, Any]) -> None:
         non_negative(group, "lr", "alpha", "eps", "weight_decay", "momentum")
 
-    def transform(self, group: Mapping[str, Any]) -> T.Transform:
+    def transform(self, group: Mapping[str, Any]) -> Transform:
         # torch's buffer starts at zero, SGD's at the first gradient: without
         # dampening the two give the same first step (0 * momentum + g = g)
-        return T.chain(
-            T.count_steps(),
-            T.add_decayed_weights(group["weight_decay"]),
-            T.scale_by_rms(group["alpha"], group["eps"], group["centered"]),
-            T.trace(group["momentum"]),
-            T.scale_by_learning_rate(group["lr"]),
+        return chain(
+            count_steps(),
+            add_decayed_weights(group["weight_decay"]),
+            scale_by_rms(group["alpha"], group["eps"], group["centered"]),
+            trace(group["momentum"]),
+            scale_by_learning_rate(group["lr"]),
         )

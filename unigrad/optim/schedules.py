@@ -31,7 +31,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .optimizer import OptimizerError
+from ._checks import OptimizerError
 
 __all__ = [
     "LRScheduler",
@@ -72,7 +72,7 @@ def cosine_decay(step: int, base_lr: float, T_max: int, eta_min: float = 0.0) ->
 def linear_schedule(
     step: int, base_lr: float, start_factor: float, end_factor: float, total_iters: int
 ) -> float:
-    """``base_lr`` times a factor going linearly from ``start_factor`` to ``end_factor`` over ``total_iters``."""
+    """``base_lr`` times a factor from ``start_factor`` to ``end_factor``, linear over ``total_iters``."""
     return base_lr * (start_factor + (end_factor - start_factor) * min(total_iters, step) / total_iters)
 
 
@@ -86,7 +86,8 @@ class LRScheduler:
 
     def __init__(self, optimizer: Any, last_epoch: int = -1) -> None:
         if not hasattr(optimizer, "param_groups"):
-            raise TypeError(f"a schedule needs an optimizer with param_groups, got {type(optimizer).__name__}")
+            kind = type(optimizer).__name__
+            raise TypeError(f"a schedule needs an optimizer with param_groups, got {kind}")
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
@@ -111,12 +112,13 @@ class LRScheduler:
 
     def step(self) -> None:
         """Move on one step and set every group's ``lr``."""
-        self.last_epoch += 1
         groups = self.optimizer.param_groups
         if len(groups) != len(self.base_lrs):
             raise OptimizerError(
-                f"the optimizer has {len(groups)} parameter groups, the schedule {len(self.base_lrs)} base lrs"
+                f"the optimizer has {len(groups)} parameter groups, "
+                f"the schedule {len(self.base_lrs)} base lrs"
             )
+        self.last_epoch += 1
         for group, lr in zip(groups, self.lrs_at(self.last_epoch), strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in groups]
@@ -127,7 +129,7 @@ class LRScheduler:
 
     def state_dict(self) -> dict[str, Any]:
         """The schedule's position and settings (functions left out), as PyTorch's."""
-        return {k: v for k, v in vars(self).items() if k != "optimizer" and not callable(v) and k != "lr_lambdas"}
+        return {k: v for k, v in vars(self).items() if k not in ("optimizer", "lr_lambdas")}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore :meth:`state_dict` (also a ``torch.optim.lr_scheduler`` one: unknown keys are ignored)."""
@@ -232,7 +234,9 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         count = len(optimizer.param_groups)
-        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * count
+        lambdas: list[Callable[[int], float]] = (
+            list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * count  # type: ignore[list-item]
+        )
         if len(lambdas) != count:
             raise OptimizerError(f"expected {count} lr_lambdas, one per parameter group, got {len(lambdas)}")
         self.lr_lambdas = lambdas

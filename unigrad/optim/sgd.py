@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import transforms as T
-from .optimizer import Optimizer, OptimizerError, non_negative
+from ._checks import OptimizerError, non_negative
+from .optimizer import Optimizer
+from .transforms import Transform, add_decayed_weights, chain, scale_by_learning_rate, trace
 
 __all__ = ["SGD"]
 
@@ -39,7 +40,7 @@ class SGD(Optimizer):
 
     fast_path = "sgd"
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
         self,
         params: Any,
         lr: float,
@@ -65,9 +66,9 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise OptimizerError("Nesterov momentum needs momentum > 0 and dampening == 0")
 
-    def transform(self, group: Mapping[str, Any]) -> T.Transform:
-        return T.chain(
-            T.add_decayed_weights(group["weight_decay"]),
-            T.trace(group["momentum"], group["dampening"], group["nesterov"]),
-            T.scale_by_learning_rate(group["lr"]),
+    def transform(self, group: Mapping[str, Any]) -> Transform:
+        return chain(
+            add_decayed_weights(group["weight_decay"]),
+            trace(group["momentum"], group["dampening"], group["nesterov"]),
+            scale_by_learning_rate(group["lr"]),
         )

@@ -21,9 +21,12 @@ Example:
     >>> from unigrad.optim import transforms as T
     >>> sgd = T.chain(T.trace(momentum=0.9), T.scale_by_learning_rate(0.1))
     >>> w = ug.asarray([1.0, 2.0])
-    >>> updates, states = sgd.update([ug.ones(2)], [sgd.init(w)], [w])
-    >>> ug.to_numpy(updates[0]).tolist()
-    [-0.10000000149011612, -0.10000000149011612]
+    >>> state = sgd.init(w)
+    >>> for _ in range(2):
+    ...     updates, changes = sgd.update([ug.ones(2)], [state], [w])
+    ...     state.update(changes[0])
+    >>> [round(v, 4) for v in ug.to_numpy(updates[0]).tolist()]  # -0.1 * (0.9 * 1 + 1)
+    [-0.19, -0.19]
 """
 
 from __future__ import annotations
