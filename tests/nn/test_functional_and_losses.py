@@ -65,7 +65,8 @@ ACTIVATIONS = [
 @pytest.mark.parametrize(("name", "ours", "theirs"), ACTIVATIONS, ids=[a[0] for a in ACTIVATIONS])
 @given(x=ugst.arrays("float64", ugst.shapes(min_dims=1, min_side=1), low=-6, high=6, special=False))
 def test_activations_match_torch(ug_backend, name, ours, theirs, x):
-    assert_like_torch(with_grads(ours, x), torch_with_grads(theirs, x), rtol=1e-7, atol=1e-9)
+    # (gelu's slope near -0.75 is a difference of two ~0.23 terms: an absolute tolerance)
+    assert_like_torch(with_grads(ours, x), torch_with_grads(theirs, x), rtol=1e-7, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["relu", "gelu", "sigmoid", "tanh", "softmax", "log_softmax", "erf"])
