@@ -83,6 +83,7 @@ AUTOGRAD: tuple[str, ...] = (
     "function_apply",  # (ug.autograd.Function subclass, args) -> outputs
 )
 
+
 class Backend:
     """Base class of the backends: a namespace of plain functions over native tensors."""
 

@@ -59,7 +59,9 @@ def torch_step(optimizer: str) -> Callable[[], Any]:
 
     x_np, y_np = data()
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-    model = torch.nn.Sequential(torch.nn.Linear(D_IN, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, D_OUT))
+    model = torch.nn.Sequential(
+        torch.nn.Linear(D_IN, HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HIDDEN, D_OUT)
+    )
     loss_fn = torch.nn.MSELoss(reduction="sum")
     make = torch.optim.SGD if optimizer == "sgd" else torch.optim.Adam
     opt = make(model.parameters(), lr=LR[optimizer])
@@ -97,8 +99,18 @@ def tensorflow_step(optimizer: str) -> Callable[[], Any]:
         counter[0] += 1
         b1_power, b2_power = tf.constant(0.9 ** counter[0]), tf.constant(0.999 ** counter[0])
         for v, (m, s), g in zip(variables, slots, grads, strict=True):
-            tf.raw_ops.ResourceApplyAdam(var=v.handle, m=m.handle, v=s.handle, beta1_power=b1_power,
-                                         beta2_power=b2_power, lr=lr, beta1=0.9, beta2=0.999, epsilon=1e-8, grad=g)
+            tf.raw_ops.ResourceApplyAdam(
+                var=v.handle,
+                m=m.handle,
+                v=s.handle,
+                beta1_power=b1_power,
+                beta2_power=b2_power,
+                lr=lr,
+                beta1=0.9,
+                beta2=0.999,
+                epsilon=1e-8,
+                grad=g,
+            )
 
     return step
 
@@ -107,11 +119,15 @@ def keras_step(optimizer: str, run_eagerly: bool) -> Callable[[], Any]:
     import keras
 
     x, y = data()
-    model = keras.Sequential([keras.Input((D_IN,)), keras.layers.Dense(HIDDEN, activation="relu"),
-                              keras.layers.Dense(D_OUT)])
+    model = keras.Sequential(
+        [keras.Input((D_IN,)), keras.layers.Dense(HIDDEN, activation="relu"), keras.layers.Dense(D_OUT)]
+    )
     make = keras.optimizers.SGD if optimizer == "sgd" else keras.optimizers.Adam
-    model.compile(optimizer=make(learning_rate=LR[optimizer]), loss=keras.losses.MeanSquaredError(reduction="sum"),
-                  run_eagerly=run_eagerly)
+    model.compile(
+        optimizer=make(learning_rate=LR[optimizer]),
+        loss=keras.losses.MeanSquaredError(reduction="sum"),
+        run_eagerly=run_eagerly,
+    )
 
     def step() -> None:
         model.train_on_batch(x, y)
@@ -123,12 +139,20 @@ def worker(backend: str, rounds: int) -> None:
     for optimizer in ("sgd", "adam"):
         native = torch_step(optimizer) if backend == "torch" else tensorflow_step(optimizer)
         ours = unigrad_step(backend, optimizer)
-        print(row(backend, f"{optimizer}: unigrad vs native", *interleaved(native, ours, rounds=rounds,
-                                                                          target_seconds=0.05)), flush=True)
+        print(
+            row(
+                backend,
+                f"{optimizer}: unigrad vs native",
+                *interleaved(native, ours, rounds=rounds, target_seconds=0.05),
+            ),
+            flush=True,
+        )
         for run_eagerly in (False, True):
             keras = keras_step(optimizer, run_eagerly)
             label = f"{optimizer}: unigrad vs Keras 3{' (run_eagerly)' if run_eagerly else ''}"
-            print(row(backend, label, *interleaved(keras, ours, rounds=rounds, target_seconds=0.05)), flush=True)
+            print(
+                row(backend, label, *interleaved(keras, ours, rounds=rounds, target_seconds=0.05)), flush=True
+            )
 
 
 def main() -> None:
@@ -143,8 +167,12 @@ def main() -> None:
     print(header("training step, the seed's network (Sequential 1000-100-10, N=64)"))
     for backend in arguments.backends:
         env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
-        subprocess.run([sys.executable, __file__, "--worker", backend, "--rounds", str(arguments.rounds)],
-                       env=env, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, __file__, "--worker", backend, "--rounds", str(arguments.rounds)],
+            env=env,
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 if __name__ == "__main__":

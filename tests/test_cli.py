@@ -39,8 +39,13 @@ def test_unknown_command_fails():
 
 def test_demo_trains_on_every_backend_with_the_same_curve(tmp_path):
     plot = tmp_path / "curves.png"
-    result = subprocess.run([sys.executable, "-m", "unigrad.cli", "demo", "--steps", "30", "--every", "10",
-                             "--plot", str(plot)], capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "unigrad.cli", "demo", "--steps", "30", "--every", "10", "--plot", str(plot)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     installed = ug.available_backends()

@@ -30,7 +30,6 @@ from .autograd import (
     value_and_grad,
 )
 from .config import available_backends, get_backend, set_backend, use_backend
-from .io import load, save
 from .device import devices
 from .dtypes import (
     DType,
@@ -70,6 +69,7 @@ from .errors import (
     UnigradError,
     UnknownBackendError,
 )
+from .io import load, save
 from .ops._checks import broadcast_shapes
 from .ops.binary import (
     add,

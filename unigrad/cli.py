@@ -1,9 +1,9 @@
 """The ``unigrad`` command: ``unigrad info`` and ``unigrad demo``.
 
 ``unigrad demo`` trains the seed's two-layer network on every installed
-backend and prints the loss curves side by side. ``unigrad info`` prints the versions of unigrad, Python and each framework,
-the active backend and the devices each installed backend sees, so a bug
-report can start from one paste.
+backend and prints the loss curves side by side. ``unigrad info`` prints the
+versions of unigrad, Python and each framework, the active backend and the
+devices each installed backend sees, so a bug report can start from one paste.
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if arguments.steps < 1:
             parser.error("--steps must be at least 1")
-        for line in run_demo(arguments.backends, arguments.steps, max(1, arguments.every), arguments.plot or None):
+        for line in run_demo(
+            arguments.backends, arguments.steps, max(1, arguments.every), arguments.plot or None
+        ):
             print(line, flush=True)
     return 0
 

@@ -29,7 +29,8 @@ class Run:
 
 
 def train(backend: str, steps: int = 500, seed: int = 0, learning_rate: float = 1e-4) -> Run:
-    """Train the seed's network on ``backend``: ``Sequential(Linear, ReLU, Linear)``, sum-of-squares loss, SGD."""
+    """Train the seed's network on ``backend``: ``Sequential(Linear, ReLU, Linear)``,
+    sum-of-squares loss, SGD."""
     import unigrad as ug
 
     run = Run(backend)
@@ -100,8 +101,12 @@ def plot(runs: Sequence[Run], path: str) -> bool:
     return True
 
 
-def run_demo(backends: Sequence[str] | None = None, steps: int = 500, every: int = 50,
-             plot_path: str | None = "unigrad-demo.png") -> list[str]:
+def run_demo(
+    backends: Sequence[str] | None = None,
+    steps: int = 500,
+    every: int = 50,
+    plot_path: str | None = "unigrad-demo.png",
+) -> list[str]:
     """Train on each backend and return the report's lines."""
     names = list(backends) if backends else config.available_backends()
     runs = [train(name, steps) for name in names]
@@ -113,7 +118,9 @@ def run_demo(backends: Sequence[str] | None = None, steps: int = 500, every: int
         "",
     ]
     if len(runs) > 1:
-        lines.append(f"largest relative difference between the curves: {largest_relative_difference(runs):.2e}")
+        lines.append(
+            f"largest relative difference between the curves: {largest_relative_difference(runs):.2e}"
+        )
     lines += [f"{run.backend:<12} {run.seconds_per_step * 1e3:8.3f} ms per step" for run in runs]
     if plot_path:
         if plot(runs, plot_path):

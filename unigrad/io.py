@@ -43,12 +43,16 @@ def _encode(node: Any, path: str, tensors: dict[str, np.ndarray[Any, Any]], half
         items = []
         for key, value in node.items():
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise TypeError(f"checkpoint keys must be str or int, got {type(key).__name__} at {path or '/'}")
+                raise TypeError(
+                    f"checkpoint keys must be str or int, got {type(key).__name__} at {path or '/'}"
+                )
             items.append([key, _encode(value, f"{path}/{key}" if path else str(key), tensors, half)])
         return {"dict": items}
     if isinstance(node, (list, tuple)):
         kind = "list" if isinstance(node, list) else "tuple"
-        return {kind: [_encode(v, f"{path}/{i}" if path else str(i), tensors, half) for i, v in enumerate(node)]}
+        return {
+            kind: [_encode(v, f"{path}/{i}" if path else str(i), tensors, half) for i, v in enumerate(node)]
+        }
     if node is None or isinstance(node, (bool, str)):
         return {"value": node}
     if isinstance(node, (int, np.integer)):
@@ -106,7 +110,7 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
 def _decode(node: Any, tensors: Mapping[str, Any], where: str) -> Any:
     if not isinstance(node, dict) or len(node) != 1:
         raise ValueError(f"{where}: malformed checkpoint structure ({str(node)[:80]})")
-    (kind, body), = node.items()
+    ((kind, body),) = node.items()
     if kind == "dict":
         return {key: _decode(value, tensors, where) for key, value in body}
     if kind == "list":
@@ -141,15 +145,21 @@ def load(path: str | os.PathLike[str], backend: str | None = None) -> Any:
     except FileNotFoundError:
         raise
     except Exception as exc:
-        raise ValueError(f"cannot read the checkpoint {where!r}: not a safetensors file, or truncated or "
-                         f"damaged ({type(exc).__name__}: {exc})") from exc
+        raise ValueError(
+            f"cannot read the checkpoint {where!r}: not a safetensors file, or truncated or "
+            f"damaged ({type(exc).__name__}: {exc})"
+        ) from exc
     try:
         header = json.loads(metadata[_METADATA_KEY])
     except (KeyError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{where!r} is a safetensors file but not a unigrad checkpoint "
-                         "(no unigrad structure in its metadata)") from exc
+        raise ValueError(
+            f"{where!r} is a safetensors file but not a unigrad checkpoint "
+            "(no unigrad structure in its metadata)"
+        ) from exc
     if header.get("format") != FORMAT:
-        raise ValueError(f"{where!r}: unsupported checkpoint format {header.get('format')!r}; expected {FORMAT!r}")
+        raise ValueError(
+            f"{where!r}: unsupported checkpoint format {header.get('format')!r}; expected {FORMAT!r}"
+        )
     for key in header.get("bfloat16", []):
         import ml_dtypes
 

@@ -21,8 +21,19 @@ class TensorFlowBackend(Backend):
     framework: ClassVar[str] = "tensorflow"
     namespace_modules: ClassVar[tuple[str, ...]] = tuple(
         f"{__name__}.{module}"
-        for module in ("core", "device", "creation", "elementwise", "manipulation",
-                       "statistical", "searching", "linalg", "autograd", "nn", "nn_layers")
+        for module in (
+            "core",
+            "device",
+            "creation",
+            "elementwise",
+            "manipulation",
+            "statistical",
+            "searching",
+            "linalg",
+            "autograd",
+            "nn",
+            "nn_layers",
+        )
     )
 
     def __init__(self) -> None:

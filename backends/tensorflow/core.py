@@ -38,10 +38,21 @@ _SCALARS = (bool, int, float, complex)
 _raw = tf.raw_ops
 
 TO_TF: dict[str, tf.DType] = {
-    "bool": tf.bool, "int8": tf.int8, "int16": tf.int16, "int32": tf.int32, "int64": tf.int64,
-    "uint8": tf.uint8, "uint16": tf.uint16, "uint32": tf.uint32, "uint64": tf.uint64,
-    "float16": tf.float16, "bfloat16": tf.bfloat16, "float32": tf.float32, "float64": tf.float64,
-    "complex64": tf.complex64, "complex128": tf.complex128,
+    "bool": tf.bool,
+    "int8": tf.int8,
+    "int16": tf.int16,
+    "int32": tf.int32,
+    "int64": tf.int64,
+    "uint8": tf.uint8,
+    "uint16": tf.uint16,
+    "uint32": tf.uint32,
+    "uint64": tf.uint64,
+    "float16": tf.float16,
+    "bfloat16": tf.bfloat16,
+    "float32": tf.float32,
+    "float64": tf.float64,
+    "complex64": tf.complex64,
+    "complex128": tf.complex128,
 }
 FROM_TF: dict[tf.DType, ug_dtypes.DType] = {v: ug_dtypes.as_dtype(k) for k, v in TO_TF.items()}
 
@@ -90,8 +101,7 @@ def native(x: Any, op: str) -> Any:
 
 def refusal(x: object, op: str) -> str:
     if framework_of(x) in (None, "numpy"):
-        return (f"ug.{op} expects a TensorFlow tensor, got {type(x).__name__}; "
-                "make one with ug.asarray(...)")
+        return f"ug.{op} expects a TensorFlow tensor, got {type(x).__name__}; make one with ug.asarray(...)"
     return mismatch_message(op, x, "tensorflow")
 
 
@@ -171,8 +181,10 @@ def is_number(x: object) -> bool:
 
 # Python number types that a tensor of each dtype absorbs without changing dtype.
 _ABSORBED: dict[tf.DType, tuple[type, ...]] = {
-    **{d: (int, bool) for d in INTEGERS}, **{d: (float, int, bool) for d in FLOATS},
-    **{d: (complex, float, int, bool) for d in COMPLEX}, tf.bool: (bool,),
+    **{d: (int, bool) for d in INTEGERS},
+    **{d: (float, int, bool) for d in FLOATS},
+    **{d: (complex, float, int, bool) for d in COMPLEX},
+    tf.bool: (bool,),
 }
 
 

@@ -36,8 +36,22 @@ from .core import (
 from .device import native_device, to_device
 
 __all__ = [
-    "arange", "asarray", "astype", "empty", "empty_like", "eye", "from_dlpack", "full",
-    "full_like", "linspace", "meshgrid", "ones", "ones_like", "tril", "triu", "zeros",
+    "arange",
+    "asarray",
+    "astype",
+    "empty",
+    "empty_like",
+    "eye",
+    "from_dlpack",
+    "full",
+    "full_like",
+    "linspace",
+    "meshgrid",
+    "ones",
+    "ones_like",
+    "tril",
+    "triu",
+    "zeros",
     "zeros_like",
 ]
 
@@ -113,8 +127,9 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
         result = obj
         if target is not None and obj.dtype != target:
             if copy is False:
-                raise ValueError(f"asarray(copy=False) cannot cast {obj.dtype.name} to {target.name} "
-                                 "without a copy")
+                raise ValueError(
+                    f"asarray(copy=False) cannot cast {obj.dtype.name} to {target.name} without a copy"
+                )
             result = cast(obj, target)
         elif copy:
             result = _raw.DeepCopy(x=obj)
@@ -135,8 +150,9 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
         array = backend_of(obj).to_numpy(obj, copy=True)
         return asarray(array, dtype=dtype, device=device)
     if copy is False:
-        raise ValueError(f"asarray(copy=False) cannot make a tensor from a {type(obj).__name__} "
-                         "without a copy")
+        raise ValueError(
+            f"asarray(copy=False) cannot make a tensor from a {type(obj).__name__} without a copy"
+        )
     try:
         array = np.asarray(obj)
     except (TypeError, ValueError) as exc:
@@ -210,18 +226,21 @@ def full_like(x: Any, /, fill_value: Any, *, dtype: Any = None, device: Any = No
     return _like(x, fill_value, dtype, device, "full_like")
 
 
-def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None,
-        device: Any = None) -> Any:
+def eye(
+    n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None, device: Any = None
+) -> Any:
     n_cols = n_rows if n_cols is None else n_cols
     with _placed(device):
         rows = tf.range(n_rows, dtype=tf.int64)[:, tf.newaxis]
         cols = tf.range(n_cols, dtype=tf.int64)[tf.newaxis, :]
-        return _raw.Cast(x=_raw.Equal(x=cols - rows, y=tf.constant(k, tf.int64)),
-                         DstT=native_dtype(dtype) or DEFAULT_FLOAT)
+        return _raw.Cast(
+            x=_raw.Equal(x=cols - rows, y=tf.constant(k, tf.int64)), DstT=native_dtype(dtype) or DEFAULT_FLOAT
+        )
 
 
-def linspace(start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: Any = None,
-             endpoint: bool = True) -> Any:
+def linspace(
+    start: Any, stop: Any, /, num: int, *, dtype: Any = None, device: Any = None, endpoint: bool = True
+) -> Any:
     complex_input = isinstance(start, complex) or isinstance(stop, complex)
     target = native_dtype(dtype) or (tf.complex64 if complex_input else DEFAULT_FLOAT)
     if target in INEXACT:
@@ -277,4 +296,3 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> A
     if copy:
         tensor = _raw.DeepCopy(x=tensor)
     return to_device(tensor, device)
-

@@ -25,11 +25,30 @@ from .statistical import axis_key
 from .statistical import sum as _sum
 
 __all__ = [
-    "matmul", "matrix_transpose", "tensordot", "vecdot", "einsum",
-    "linalg_cholesky", "linalg_cross", "linalg_det", "linalg_diagonal", "linalg_eigh",
-    "linalg_eigvalsh", "linalg_inv", "linalg_matrix_norm", "linalg_matrix_power",
-    "linalg_matrix_rank", "linalg_outer", "linalg_pinv", "linalg_qr", "linalg_slogdet",
-    "linalg_solve", "linalg_svd", "linalg_svdvals", "linalg_trace", "linalg_vector_norm",
+    "matmul",
+    "matrix_transpose",
+    "tensordot",
+    "vecdot",
+    "einsum",
+    "linalg_cholesky",
+    "linalg_cross",
+    "linalg_det",
+    "linalg_diagonal",
+    "linalg_eigh",
+    "linalg_eigvalsh",
+    "linalg_inv",
+    "linalg_matrix_norm",
+    "linalg_matrix_power",
+    "linalg_matrix_rank",
+    "linalg_outer",
+    "linalg_pinv",
+    "linalg_qr",
+    "linalg_slogdet",
+    "linalg_solve",
+    "linalg_svd",
+    "linalg_svdvals",
+    "linalg_trace",
+    "linalg_vector_norm",
 ]
 
 _E = EagerTensor
@@ -164,6 +183,7 @@ def _sums_an_index(subscripts: str) -> bool:
 
 
 # --- the linalg extension ------------------------------------------------------
+
 
 def _float(x: Any, name: str) -> Any:
     x = native(x, name)
@@ -340,5 +360,4 @@ def linalg_vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, o
     if ord == 2:
         return _raw.Sqrt(x=_raw.Sum(input=_raw.Square(x=magnitude), **reduce))
     power = tf.constant(float(ord), magnitude.dtype)
-    return _raw.Sum(input=magnitude ** power, **reduce) ** (1 / power)
-
+    return _raw.Sum(input=magnitude**power, **reduce) ** (1 / power)

@@ -12,9 +12,22 @@ from unigrad.ops._checks import check_indices
 from .core import INTEGERS, EagerTensor, cast, common_dtype, index, native, normalize_axis
 
 __all__ = [
-    "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis",
-    "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile", "unstack",
-    "take", "take_along_axis",
+    "broadcast_arrays",
+    "broadcast_to",
+    "concat",
+    "expand_dims",
+    "flip",
+    "moveaxis",
+    "permute_dims",
+    "repeat",
+    "reshape",
+    "roll",
+    "squeeze",
+    "stack",
+    "tile",
+    "unstack",
+    "take",
+    "take_along_axis",
 ]
 
 _E = EagerTensor
@@ -200,8 +213,9 @@ def take(x: Any, indices: Any, /, *, axis: int | None = None) -> Any:
     x, indices = native(x, "take"), native(indices, "take")
     if axis is None:
         if x.shape.rank != 1:
-            raise ValueError(f"take needs axis= for a {x.shape.rank}-d array; "
-                             "axis may be omitted only for 1-d input")
+            raise ValueError(
+                f"take needs axis= for a {x.shape.rank}-d array; axis may be omitted only for 1-d input"
+            )
         axis = 0
     size = x.shape[axis]
     # TensorFlow on GPU returns zeros for an index out of range: check first
@@ -219,14 +233,19 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
     indices = _wrapped(indices, size)
     axis = normalize_axis(axis, ndim)
     # the other axes broadcast, as numpy and PyTorch let them
-    batch = tf.broadcast_static_shape(tf.TensorShape(_with(x.shape, axis, 1)),
-                                      tf.TensorShape(_with(indices.shape, axis, 1))).as_list()
+    batch = tf.broadcast_static_shape(
+        tf.TensorShape(_with(x.shape, axis, 1)), tf.TensorShape(_with(indices.shape, axis, 1))
+    ).as_list()
     x = _raw.BroadcastTo(input=x, shape=_with(batch, axis, x.shape[axis]))
     indices = _raw.BroadcastTo(input=indices, shape=_with(batch, axis, indices.shape[axis]))
     perm = list(range(ndim))
     perm[axis], perm[-1] = perm[-1], perm[axis]
-    moved = _raw.GatherV2(params=_raw.Transpose(x=x, perm=perm), indices=_raw.Transpose(x=indices, perm=perm),
-                          axis=ndim - 1, batch_dims=ndim - 1)
+    moved = _raw.GatherV2(
+        params=_raw.Transpose(x=x, perm=perm),
+        indices=_raw.Transpose(x=indices, perm=perm),
+        axis=ndim - 1,
+        batch_dims=ndim - 1,
+    )
     return _raw.Transpose(x=moved, perm=perm)
 
 

@@ -19,9 +19,19 @@ from .statistical import reduced_axes
 from .statistical import sum as _sum
 
 __all__ = [
-    "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
-    "isin", "unique_all", "unique_counts", "unique_inverse", "unique_values",
-    "argsort", "sort",
+    "argmax",
+    "argmin",
+    "count_nonzero",
+    "nonzero",
+    "searchsorted",
+    "where",
+    "isin",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
+    "argsort",
+    "sort",
 ]
 
 _E = EagerTensor
@@ -168,14 +178,22 @@ def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None)
         x1 = tf.gather(x1, native(sorter, "searchsorted"))
     search = _raw.LowerBound if side == "left" else _raw.UpperBound
     # searching the sort keys puts NaN where sort puts it
-    found = search(sorted_inputs=_raw.Reshape(tensor=sort_key(x1), shape=[1, -1]),
-                   values=_raw.Reshape(tensor=sort_key(x2), shape=[1, -1]), out_type=tf.int64)
+    found = search(
+        sorted_inputs=_raw.Reshape(tensor=sort_key(x1), shape=[1, -1]),
+        values=_raw.Reshape(tensor=sort_key(x2), shape=[1, -1]),
+        out_type=tf.int64,
+    )
     return _raw.Reshape(tensor=found, shape=tf.shape(x2))
 
 
 def where(condition: Any, x1: Any, x2: Any, /) -> Any:
-    if (type(condition) is _E and type(x1) is _E and type(x2) is _E
-            and x1.dtype is x2.dtype and condition.dtype is _bool):
+    if (
+        type(condition) is _E
+        and type(x1) is _E
+        and type(x2) is _E
+        and x1.dtype is x2.dtype
+        and condition.dtype is _bool
+    ):
         return _raw.SelectV2(condition=condition, t=x1, e=x2)
     condition = native(condition, "where")
     if condition.dtype != _bool:

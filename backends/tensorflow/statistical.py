@@ -29,8 +29,20 @@ from .core import (
 )
 
 __all__ = [
-    "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
-    "all", "any", "diff", "logsumexp", "sum_all",
+    "cumulative_prod",
+    "cumulative_sum",
+    "max",
+    "mean",
+    "min",
+    "prod",
+    "std",
+    "sum",
+    "var",
+    "all",
+    "any",
+    "diff",
+    "logsumexp",
+    "sum_all",
 ]
 
 _E = EagerTensor
@@ -145,8 +157,9 @@ def std(x: Any, /, *, axis: Any = None, correction: float = 0.0, keepdims: bool 
     return _raw.Sqrt(x=var(x, axis=axis, correction=correction, keepdims=keepdims))
 
 
-def _cumulative(x: Any, axis: Any, dtype: Any, include_initial: bool, *, raw: Any, initial: int,
-                name: str) -> Any:
+def _cumulative(
+    x: Any, axis: Any, dtype: Any, include_initial: bool, *, raw: Any, initial: int, name: str
+) -> Any:
     x = _accumulator(native(x, name), dtype)
     if axis is None:
         if x.shape.rank > 1:
@@ -163,13 +176,15 @@ def _cumulative(x: Any, axis: Any, dtype: Any, include_initial: bool, *, raw: An
     return _raw.ConcatV2(values=[start, result], axis=axis)
 
 
-def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
-                   include_initial: bool = False) -> Any:
+def cumulative_sum(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Any:
     return _cumulative(x, axis, dtype, include_initial, raw=_raw.Cumsum, initial=0, name="cumulative_sum")
 
 
-def cumulative_prod(x: Any, /, *, axis: int | None = None, dtype: Any = None,
-                    include_initial: bool = False) -> Any:
+def cumulative_prod(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Any:
     return _cumulative(x, axis, dtype, include_initial, raw=_raw.Cumprod, initial=1, name="cumulative_prod")
 
 
@@ -206,8 +221,9 @@ def logsumexp(x: Any, /, *, axis: Any = None, keepdims: bool = False) -> Any:
     key = index(axis_key(x, axis), x)
     largest = _raw.Max(input=x, axis=key, keep_dims=True)
     # shift by the largest finite value: an infinite one would make inf - inf
-    shift = tf.stop_gradient(_raw.SelectV2(condition=_raw.IsFinite(x=largest), t=largest,
-                                           e=tf.zeros((), x.dtype)))
+    shift = tf.stop_gradient(
+        _raw.SelectV2(condition=_raw.IsFinite(x=largest), t=largest, e=tf.zeros((), x.dtype))
+    )
     total = _Sum(input=_raw.Exp(x=x - shift), axis=key, keep_dims=True)
     result = _raw.Log(x=total) + shift
     axes = reduced_axes(x, axis)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812 - the usual name
+import torch.nn.functional as F
 
 from unigrad.ops._checks import check_indices
 
@@ -43,8 +43,9 @@ def nn_log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return torch.log_softmax(x, axis)
 
 
-def nn_layer_norm(x: Tensor, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None,
-                  eps: float = 1e-5) -> Tensor:
+def nn_layer_norm(
+    x: Tensor, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None, eps: float = 1e-5
+) -> Tensor:
     return F.layer_norm(x, tuple(normalized_shape), weight, bias, eps)
 
 

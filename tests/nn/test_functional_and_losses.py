@@ -29,7 +29,9 @@ def with_grads(fn, *arrays, differentiate=None):
     with ug.GradientTape() as tape:
         tape.watch(watched)
         out = fn(*tensors)
-        weights = ug.asarray(np.linspace(-1, 1, int(np.prod(out.shape)) or 1)[: int(np.prod(out.shape))].reshape(out.shape))
+        weights = ug.asarray(
+            np.linspace(-1, 1, int(np.prod(out.shape)) or 1)[: int(np.prod(out.shape))].reshape(out.shape)
+        )
         loss = ug.sum(out * ug.astype(weights, out.dtype))
     grads = tape.gradient(loss, watched, unconnected_gradients="zero")
     return values(out), [values(g) for g in grads]
@@ -39,9 +41,14 @@ def torch_with_grads(fn, *arrays, differentiate=None):
     count = differentiate if differentiate is not None else len(arrays)
     tensors = [torch.tensor(a, requires_grad=i < count and a.dtype.kind == "f") for i, a in enumerate(arrays)]
     out = fn(*tensors)
-    weights = torch.tensor(np.linspace(-1, 1, out.numel() or 1)[: out.numel()].reshape(out.shape), dtype=out.dtype)
+    weights = torch.tensor(
+        np.linspace(-1, 1, out.numel() or 1)[: out.numel()].reshape(out.shape), dtype=out.dtype
+    )
     (out * weights).sum().backward()
-    grads = [t.grad.numpy() if t.grad is not None else np.zeros_like(a) for t, a in zip(tensors, arrays, strict=True)]
+    grads = [
+        t.grad.numpy() if t.grad is not None else np.zeros_like(a)
+        for t, a in zip(tensors, arrays, strict=True)
+    ]
     return out.detach().numpy(), grads[:count]
 
 
@@ -54,9 +61,11 @@ def assert_like_torch(ours, reference, rtol=1e-10, atol=1e-12):
 
 
 ACTIVATIONS = [
-    ("relu", F.relu, torch.relu), ("gelu", F.gelu, TF.gelu),
+    ("relu", F.relu, torch.relu),
+    ("gelu", F.gelu, TF.gelu),
     ("gelu_tanh", lambda x: F.gelu(x, "tanh"), lambda x: TF.gelu(x, approximate="tanh")),
-    ("sigmoid", F.sigmoid, torch.sigmoid), ("tanh", F.tanh, torch.tanh),
+    ("sigmoid", F.sigmoid, torch.sigmoid),
+    ("tanh", F.tanh, torch.tanh),
     ("softmax", lambda x: F.softmax(x, axis=0), lambda x: torch.softmax(x, 0)),
     ("log_softmax", F.log_softmax, lambda x: torch.log_softmax(x, -1)),
 ]
@@ -75,8 +84,12 @@ def test_fused_kernels_agree_with_the_generic_definition(ug_backend, name, x):
     backend = ug.config.active_backend()
     fused, generic = getattr(backend, f"nn_{name}"), getattr(_generic, name)
     # (torch's float32 gelu computes 1 + erf(x) and loses digits for x << 0: hence atol for gelu)
-    np.testing.assert_allclose(values(fused(ug.asarray(x))), values(generic(ug.asarray(x))), rtol=2e-6,
-                               atol=1e-6 if name == "gelu" else 3e-7)
+    np.testing.assert_allclose(
+        values(fused(ug.asarray(x))),
+        values(generic(ug.asarray(x))),
+        rtol=2e-6,
+        atol=1e-6 if name == "gelu" else 3e-7,
+    )
     fused_out = with_grads(fused, x.astype(np.float64))
     generic_out = with_grads(generic, x.astype(np.float64))
     # (the generic erf is a rational fit: its value is good to 1.2e-7, its slope to ~1e-5)
@@ -141,8 +154,10 @@ REDUCTIONS = ["mean", "sum", "none"]
 def test_regression_losses(ug_backend, reduction):
     a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     for ours, theirs in [(F.mse_loss, TF.mse_loss), (F.l1_loss, TF.l1_loss)]:
-        assert_like_torch(with_grads(lambda x, y: ours(x, y, reduction=reduction), a, b),
-                          torch_with_grads(lambda x, y: theirs(x, y, reduction=reduction), a, b))
+        assert_like_torch(
+            with_grads(lambda x, y: ours(x, y, reduction=reduction), a, b),
+            torch_with_grads(lambda x, y: theirs(x, y, reduction=reduction), a, b),
+        )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -156,16 +171,26 @@ def test_cross_entropy_with_indices(ug_backend, reduction, smoothing, weighted, 
     weight = rng.uniform(0.5, 2.0, 4) if weighted else None
 
     def ours(x, *w):
-        return F.cross_entropy(x, ug.asarray(labels), weight=w[0] if w else None, reduction=reduction,
-                               label_smoothing=smoothing)
+        return F.cross_entropy(
+            x, ug.asarray(labels), weight=w[0] if w else None, reduction=reduction, label_smoothing=smoothing
+        )
 
     def theirs(x, *w):
-        return TF.cross_entropy(x, torch.tensor(labels), weight=w[0] if w else None, reduction=reduction,
-                                label_smoothing=smoothing)
+        return TF.cross_entropy(
+            x,
+            torch.tensor(labels),
+            weight=w[0] if w else None,
+            reduction=reduction,
+            label_smoothing=smoothing,
+        )
 
     args = (logits, weight) if weighted else (logits,)
-    assert_like_torch(with_grads(ours, *args, differentiate=1), torch_with_grads(theirs, *args, differentiate=1),
-                      rtol=1e-9, atol=1e-10)
+    assert_like_torch(
+        with_grads(ours, *args, differentiate=1),
+        torch_with_grads(theirs, *args, differentiate=1),
+        rtol=1e-9,
+        atol=1e-10,
+    )
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -174,11 +199,20 @@ def test_cross_entropy_with_probabilities(ug_backend, reduction, smoothing):
     logits = rng.standard_normal((5, 3))
     probs = rng.dirichlet(np.ones(3), 5)
     weight = rng.uniform(0.5, 2.0, 3)
-    ours = with_grads(lambda x, p, w: F.cross_entropy(x, p, weight=w, reduction=reduction, label_smoothing=smoothing),
-                      logits, probs, weight, differentiate=2)
-    theirs = torch_with_grads(lambda x, p, w: TF.cross_entropy(x, p, weight=w, reduction=reduction,
-                                                               label_smoothing=smoothing), logits, probs, weight,
-                              differentiate=2)
+    ours = with_grads(
+        lambda x, p, w: F.cross_entropy(x, p, weight=w, reduction=reduction, label_smoothing=smoothing),
+        logits,
+        probs,
+        weight,
+        differentiate=2,
+    )
+    theirs = torch_with_grads(
+        lambda x, p, w: TF.cross_entropy(x, p, weight=w, reduction=reduction, label_smoothing=smoothing),
+        logits,
+        probs,
+        weight,
+        differentiate=2,
+    )
     assert_like_torch(ours, theirs, rtol=1e-9, atol=1e-10)
 
 
@@ -187,10 +221,18 @@ def test_nll_loss(ug_backend, reduction):
     log_probs = np.log(rng.dirichlet(np.ones(4), 6))
     labels = np.array([0, 3, 1, -100, 2, 2])
     weight = rng.uniform(0.5, 2, 4)
-    ours = with_grads(lambda x, w: F.nll_loss(x, ug.asarray(labels), weight=w, reduction=reduction), log_probs,
-                      weight, differentiate=1)
-    theirs = torch_with_grads(lambda x, w: TF.nll_loss(x, torch.tensor(labels), weight=w, reduction=reduction),
-                              log_probs, weight, differentiate=1)
+    ours = with_grads(
+        lambda x, w: F.nll_loss(x, ug.asarray(labels), weight=w, reduction=reduction),
+        log_probs,
+        weight,
+        differentiate=1,
+    )
+    theirs = torch_with_grads(
+        lambda x, w: TF.nll_loss(x, torch.tensor(labels), weight=w, reduction=reduction),
+        log_probs,
+        weight,
+        differentiate=1,
+    )
     assert_like_torch(ours, theirs)
 
 
@@ -201,16 +243,41 @@ def test_binary_losses(ug_backend, reduction):
     weight, pos_weight = rng.uniform(0.5, 2, (4, 3)), rng.uniform(0.5, 3, 3)
     probs = 1 / (1 + np.exp(-logits))
     assert_like_torch(
-        with_grads(lambda p, t, w: F.binary_cross_entropy(p, t, weight=w, reduction=reduction), probs, targets, weight,
-                   differentiate=1),
-        torch_with_grads(lambda p, t, w: TF.binary_cross_entropy(p, t, weight=w, reduction=reduction),
-                         probs, targets, weight, differentiate=1), rtol=1e-9, atol=1e-10)
+        with_grads(
+            lambda p, t, w: F.binary_cross_entropy(p, t, weight=w, reduction=reduction),
+            probs,
+            targets,
+            weight,
+            differentiate=1,
+        ),
+        torch_with_grads(
+            lambda p, t, w: TF.binary_cross_entropy(p, t, weight=w, reduction=reduction),
+            probs,
+            targets,
+            weight,
+            differentiate=1,
+        ),
+        rtol=1e-9,
+        atol=1e-10,
+    )
     assert_like_torch(
-        with_grads(lambda x, t, pw: F.binary_cross_entropy_with_logits(x, t, reduction=reduction, pos_weight=pw),
-                   logits, targets, pos_weight, differentiate=2),
-        torch_with_grads(lambda x, t, pw: TF.binary_cross_entropy_with_logits(x, t, reduction=reduction,
-                                                                              pos_weight=pw),
-                         logits, targets, pos_weight, differentiate=2), rtol=1e-9, atol=1e-10)
+        with_grads(
+            lambda x, t, pw: F.binary_cross_entropy_with_logits(x, t, reduction=reduction, pos_weight=pw),
+            logits,
+            targets,
+            pos_weight,
+            differentiate=2,
+        ),
+        torch_with_grads(
+            lambda x, t, pw: TF.binary_cross_entropy_with_logits(x, t, reduction=reduction, pos_weight=pw),
+            logits,
+            targets,
+            pos_weight,
+            differentiate=2,
+        ),
+        rtol=1e-9,
+        atol=1e-10,
+    )
 
 
 def test_binary_cross_entropy_clamps_the_log(ug_backend):
@@ -249,10 +316,16 @@ def test_simple_layers_match_torch(ug_backend):
     ug.random.seed(0)
     layer = ug.nn.Linear(5, 3)
     reference = torch.nn.Linear(5, 3).double()
-    reference.load_state_dict({k: torch.tensor(values(v), dtype=torch.float64) for k, v in layer.state_dict().items()})
+    reference.load_state_dict(
+        {k: torch.tensor(values(v), dtype=torch.float64) for k, v in layer.state_dict().items()}
+    )
     x = rng.standard_normal((4, 5)).astype(np.float32)
-    np.testing.assert_allclose(values(layer(ug.asarray(x))), reference(torch.tensor(x, dtype=torch.float64)).detach(),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        values(layer(ug.asarray(x))),
+        reference(torch.tensor(x, dtype=torch.float64)).detach(),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     bound = 1 / np.sqrt(5)
     w = values(layer.weight)
     assert w.shape == (3, 5) and np.all(np.abs(w) <= bound)

@@ -37,13 +37,29 @@ class Net(ug.nn.Module):
 def test_registration_and_names(ug_backend):
     net = Net()
     assert [n for n, _ in net.named_parameters()] == [
-        "block.scale", "block.linear.weight", "block.linear.bias", "head.1.weight", "head.1.bias",
+        "block.scale",
+        "block.linear.weight",
+        "block.linear.bias",
+        "head.1.weight",
+        "head.1.bias",
     ]
     assert [n for n, _ in net.named_buffers()] == ["block.count", "block.scratch"]
     assert list(net.state_dict()) == [
-        "block.scale", "block.count", "block.linear.weight", "block.linear.bias", "head.1.weight", "head.1.bias",
+        "block.scale",
+        "block.count",
+        "block.linear.weight",
+        "block.linear.bias",
+        "head.1.weight",
+        "head.1.bias",
     ]
-    assert [name for name, _ in net.named_modules()] == ["", "block", "block.linear", "head", "head.0", "head.1"]
+    assert [name for name, _ in net.named_modules()] == [
+        "",
+        "block",
+        "block.linear",
+        "head",
+        "head.0",
+        "head.1",
+    ]
     assert len(net.parameters()) == 5 and all(isinstance(p, ug.nn.Parameter) for p in net.parameters())
     assert net.block.note == "not registered"
     del net.block.scale

@@ -43,7 +43,15 @@ def test_reductions(name, x, keepdims, data):
 def test_spread(name, x, keepdims, correction, data):
     # float32 rounding of the mean leaves a spread of ~1e-7 * |x| even for constant input
     scale = float(np.nanmax(np.abs(np.where(np.isfinite(x), x, 0)), initial=1.0))
-    check(name, x, axis=_axis(data, x), correction=correction, keepdims=keepdims, rtol=1e-4, atol=1e-4 + 1e-6 * scale)
+    check(
+        name,
+        x,
+        axis=_axis(data, x),
+        correction=correction,
+        keepdims=keepdims,
+        rtol=1e-4,
+        atol=1e-4 + 1e-6 * scale,
+    )
 
 
 @pytest.mark.parametrize("name", ["sum", "prod"])

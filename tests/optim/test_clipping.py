@@ -19,7 +19,12 @@ GRADS = [rng.standard_normal((4, 5)), rng.standard_normal(5), rng.standard_norma
 @pytest.mark.parametrize("max_norm", [0.5, 1e6])  # clipped, and a coefficient clamped to 1
 def test_clip_grad_norm_matches_torch(ug_backend, dtype, norm_type, max_norm):
     arrays = [g.astype(dtype) for g in GRADS]
-    reference = [torch.nn.Parameter(torch.zeros(a.shape, dtype=torch.float64 if dtype == np.float64 else torch.float32)) for a in arrays]
+    reference = [
+        torch.nn.Parameter(
+            torch.zeros(a.shape, dtype=torch.float64 if dtype == np.float64 else torch.float32)
+        )
+        for a in arrays
+    ]
     for p, a in zip(reference, arrays):
         p.grad = torch.tensor(a)
     expected_norm = torch.nn.utils.clip_grad_norm_(reference, max_norm, norm_type)

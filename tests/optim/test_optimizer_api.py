@@ -98,7 +98,9 @@ def test_state_dict_has_torch_layout(ug_backend, name, options):
         assert entries.get("step", 2) == 2 and type(entries.get("step", 2)) is int
         for key, value in entries.items():
             if key != "step":
-                np.testing.assert_allclose(ug.to_numpy(value), theirs["state"][index][key].numpy(), rtol=1e-10)
+                np.testing.assert_allclose(
+                    ug.to_numpy(value), theirs["state"][index][key].numpy(), rtol=1e-10
+                )
     options_of = [{k: v for k, v in g.items() if k != "params"} for g in ours["param_groups"]]
     assert options_of[0].items() <= {**theirs["param_groups"][0], "foreach": None}.items()
     assert [g["params"] for g in ours["param_groups"]] == [[0, 1, 2]]
@@ -144,7 +146,10 @@ def test_state_dict_round_trip(ug_backend, name, options):
 
 def to_numpy_state(state):
     return {
-        "state": {i: {k: v if k == "step" else ug.to_numpy(v) for k, v in e.items()} for i, e in state["state"].items()},
+        "state": {
+            i: {k: v if k == "step" else ug.to_numpy(v) for k, v in e.items()}
+            for i, e in state["state"].items()
+        },
         "param_groups": state["param_groups"],
     }
 
@@ -179,10 +184,14 @@ def test_load_state_dict_errors_name_the_mismatch(ug_backend):
     with pytest.raises(OptimizerError, match="the state dict has 1 parameter groups, this Adam 2"):
         optimizer.load_state_dict({"state": {}, "param_groups": good["param_groups"][:1]})
     fewer = [{**good["param_groups"][0], "params": [0]}, good["param_groups"][1]]
-    with pytest.raises(OptimizerError, match="parameter group 0 has 1 parameters in the state dict, 2 in this Adam"):
+    with pytest.raises(
+        OptimizerError, match="parameter group 0 has 1 parameters in the state dict, 2 in this Adam"
+    ):
         optimizer.load_state_dict({"state": {}, "param_groups": fewer})
     wrong_shape = {**good["state"][1], "exp_avg": ug.zeros(5, dtype=ug.float64)}
-    with pytest.raises(OptimizerError, match=r"'exp_avg' for parameter 1 has shape \(5,\), the parameter \(3,\)"):
+    with pytest.raises(
+        OptimizerError, match=r"'exp_avg' for parameter 1 has shape \(5,\), the parameter \(3,\)"
+    ):
         optimizer.load_state_dict({**good, "state": {**good["state"], 1: wrong_shape}})
     with pytest.raises(OptimizerError, match="state for parameter 7, which no group has"):
         optimizer.load_state_dict({**good, "state": {7: good["state"][0]}})
@@ -209,7 +218,10 @@ def test_load_state_dict_errors_name_the_mismatch(ug_backend):
         (lambda p: ug.optim.SGD(p, lr="0.1"), "lr must be a number >= 0, got '0.1'"),
         (lambda p: ug.optim.SGD([], lr=0.1), "SGD got an empty parameter list"),
         (lambda p: ug.optim.SGD([{"params": []}], lr=0.1), "SGD got a parameter group with no parameters"),
-        (lambda p: ug.optim.SGD([p[0], p[1], p[0]], lr=0.1), r"a parameter of shape \(2, 3\) is given to SGD twice"),
+        (
+            lambda p: ug.optim.SGD([p[0], p[1], p[0]], lr=0.1),
+            r"a parameter of shape \(2, 3\) is given to SGD twice",
+        ),
         (lambda p: ug.optim.SGD([{"params": p[:2]}, {"params": p[1:]}], lr=0.1), "given to SGD twice"),
     ],
 )
@@ -246,9 +258,13 @@ def test_step_errors_change_nothing(ug_backend):
     ones = [ug.ones(a.shape, dtype=ug.float64) for a in INITIAL]
     with pytest.raises(OptimizerError, match=r"SGD\.step got 2 gradients for 3 parameters"):
         optimizer.step(ones[:2])
-    with pytest.raises(ug.ShapeError, match=r"the gradient for parameter 2 has shape \(3,\), the parameter \(4,\)"):
+    with pytest.raises(
+        ug.ShapeError, match=r"the gradient for parameter 2 has shape \(3,\), the parameter \(4,\)"
+    ):
         optimizer.step([ones[0], ones[1], ones[1]])
-    with pytest.raises(ug.DTypeError, match="the gradient for parameter 1 has dtype float32, the parameter float64"):
+    with pytest.raises(
+        ug.DTypeError, match="the gradient for parameter 1 has dtype float32, the parameter float64"
+    ):
         optimizer.step([ones[0], ug.ones(3), ones[2]])
     with pytest.raises(ug.BackendMismatchError, match=r"the gradient for parameter 0 is a numpy\.ndarray"):
         optimizer.step([np.ones((2, 3)), ones[1], ones[2]])

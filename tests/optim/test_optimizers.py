@@ -105,7 +105,9 @@ def test_matches_torch_optim_float32(ug_backend, case, foreach):
 def test_fast_path_agrees_with_generic_path(ug_backend, case):
     name, options = CASES[case]
     if ug_backend == "tensorflow" and (name == "RMSprop" or options.get("dampening")):
-        pytest.skip("no TensorFlow fused op computes this (see test_foreach_true_where_there_is_no_fast_path)")
+        pytest.skip(
+            "no TensorFlow fused op computes this (see test_foreach_true_where_there_is_no_fast_path)"
+        )
     generic = unigrad_run(case, np.float64, foreach=False)
     assert_histories(unigrad_run(case, np.float64, foreach=True), generic, rtol=1e-12, atol=1e-14)
 

@@ -24,7 +24,11 @@ CASES = [
     ("LinearLR", "LinearLR", {}),
     ("LinearLR", "LinearLR", {"start_factor": 0.25, "end_factor": 0.5, "total_iters": 12}),
     ("LambdaLR", "LambdaLR", {"lr_lambda": lambda step: 1 / (1 + step) ** 0.5}),
-    ("LambdaLR", "LambdaLR", {"lr_lambda": [lambda step: 0.95**step, lambda step: min(1.0, (step + 1) / 10)]}),
+    (
+        "LambdaLR",
+        "LambdaLR",
+        {"lr_lambda": [lambda step: 0.95**step, lambda step: min(1.0, (step + 1) / 10)]},
+    ),
     ("LinearWarmup", "LinearLR", {"warmup_steps": 8, "start_factor": 0.1}),
 ]
 
@@ -90,7 +94,9 @@ def test_loads_torch_scheduler_state_dict(ug_backend):
     assert not hasattr(scheduler, "_step_count") and scheduler.last_epoch == 6
     scheduler.step()
     reference.step()
-    assert lr_history(scheduler, optimizer, 10) == pytest.approx(lr_history(reference, torch_opt, 10), rel=1e-12)
+    assert lr_history(scheduler, optimizer, 10) == pytest.approx(
+        lr_history(reference, torch_opt, 10), rel=1e-12
+    )
 
 
 def test_pure_functions_of_the_step():
@@ -117,7 +123,9 @@ def test_schedule_errors(ug_backend):
         schedules.LinearWarmup(optimizer, warmup_steps=0)
     with pytest.raises(OptimizerError, match="expected 2 lr_lambdas, one per parameter group, got 1"):
         schedules.LambdaLR(optimizer, [lambda step: 1.0])
-    with pytest.raises(OptimizerError, match=r"param_groups\[0\] has no 'initial_lr' to resume a schedule from"):
+    with pytest.raises(
+        OptimizerError, match=r"param_groups\[0\] has no 'initial_lr' to resume a schedule from"
+    ):
         schedules.ExponentialLR(optimizer, gamma=0.9, last_epoch=4)
     scheduler = schedules.ExponentialLR(optimizer, gamma=0.9)
     optimizer.add_param_group({"params": [ug.nn.Parameter(ug.zeros(1))]})

@@ -46,8 +46,16 @@ def _erfc_of_nonnegative(z: Any) -> Any:
     Recipes, erfc(z) = t * exp(-z² + P(t)), t = 1 / (1 + z / 2)."""
     t = 1.0 / (1.0 + 0.5 * z)
     coefficients = (
-        -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277,
+        -1.26551223,
+        1.00002368,
+        0.37409196,
+        0.09678418,
+        -0.18628806,
+        0.27886807,
+        -1.13520398,
+        1.48851587,
+        -0.82215223,
+        0.17087277,
     )
     poly = coefficients[-1] * t
     for c in reversed(coefficients[1:-1]):
@@ -98,8 +106,9 @@ def log_softmax(x: Any, axis: int = -1) -> Any:
     return x - statistical.logsumexp(x, axis=axis, keepdims=True)
 
 
-def layer_norm(x: Any, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None,
-               eps: float = 1e-5) -> Any:
+def layer_norm(
+    x: Any, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None, eps: float = 1e-5
+) -> Any:
     axes = tuple(range(-len(normalized_shape), 0))
     mean = statistical.mean(x, axis=axes, keepdims=True)
     centered = x - mean

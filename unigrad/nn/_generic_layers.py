@@ -21,7 +21,8 @@ import numpy as np
 
 from ..autograd import stop_gradient
 from ..config import active_backend
-from ..dtypes import as_dtype, bool as bool_dtype
+from ..dtypes import as_dtype
+from ..dtypes import bool as bool_dtype
 from ..ops import creation, linalg, manipulation, statistical, unary
 from ..ops.conversion import device_of
 from ..ops.searching import where
@@ -56,18 +57,25 @@ def ceil_extra(size: int, kernel: int, stride: int, pad: int, dilation: int, out
     return max(0, (out - 1) * stride + dilation * (kernel - 1) + 1 - (size + 2 * pad))
 
 
-def pool_pads(shape: Pair, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair,
-              ceil_mode: bool) -> tuple[Pads, Pair]:
+def pool_pads(
+    shape: Sequence[int], kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, ceil_mode: bool
+) -> tuple[Pads, Pair]:
     """Explicit ``((top, bottom), (left, right))`` pads of a pool, and its output size."""
-    outs = tuple(pool_output_size(shape[a], kernel[a], stride[a], padding[a], dilation[a], ceil_mode)
-                 for a in (0, 1))
-    pads = tuple((padding[a], padding[a] + ceil_extra(shape[a], kernel[a], stride[a], padding[a],
-                                                      dilation[a], outs[a])) for a in (0, 1))
-    return pads, outs  # type: ignore[return-value]
+    args = [(shape[a], kernel[a], stride[a], padding[a], dilation[a]) for a in (0, 1)]
+    outs = [pool_output_size(*axis, ceil_mode) for axis in args]
+    pads = [(axis[3], axis[3] + ceil_extra(*axis, out)) for axis, out in zip(args, outs, strict=True)]
+    return (pads[0], pads[1]), (outs[0], outs[1])
 
 
-def avg_pool_divisor(shape: Pair, kernel: Pair, stride: Pair, padding: Pair, outs: Pair,
-                     count_include_pad: bool, divisor_override: int | None) -> np.ndarray[Any, Any] | float:
+def avg_pool_divisor(
+    shape: Sequence[int],
+    kernel: Pair,
+    stride: Pair,
+    padding: Pair,
+    outs: Sequence[int],
+    count_include_pad: bool,
+    divisor_override: int | None,
+) -> np.ndarray[Any, Any] | float:
     """What each window's sum is divided by, as PyTorch's CPU kernel counts it.
 
     A scalar where every window has the same count, else an ``(OH, OW)`` array.
@@ -105,12 +113,14 @@ def _pad(x: Any, pads: Pads, value: float) -> Any:
         for amount in (before, after):
             shape = list(x.shape)
             shape[axis] = amount
-            parts.append(creation.full(tuple(shape), value, dtype=x.dtype, device=device_of(x)) if amount else None)
+            parts.append(
+                creation.full(tuple(shape), value, dtype=x.dtype, device=device_of(x)) if amount else None
+            )
         x = manipulation.concat([p for p in (parts[0], x, parts[1]) if p is not None], axis=axis)
     return x
 
 
-def _windows(padded: Any, kernel: Pair, stride: Pair, dilation: Pair, outs: Pair) -> list[Any]:
+def _windows(padded: Any, kernel: Pair, stride: Pair, dilation: Pair, outs: Sequence[int]) -> list[Any]:
     """One strided slice of ``padded`` per kernel offset, each ``(N, C, OH, OW)``."""
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = kernel, stride, dilation, outs
     return [
@@ -131,14 +141,24 @@ def _restore(y: Any, channels_last: bool) -> Any:
 # -- convolution and pooling ---------------------------------------------------
 
 
-def conv2d(x: Any, weight: Any, bias: Any, stride: Pair, padding: Pads, dilation: Pair, groups: int,
-           channels_last: bool) -> Any:
+def conv2d(
+    x: Any,
+    weight: Any,
+    bias: Any,
+    stride: Pair,
+    padding: Pads,
+    dilation: Pair,
+    groups: int,
+    channels_last: bool,
+) -> Any:
     """Cross-correlation as PyTorch's ``conv2d``, by im2col: windows stacked, one batched matmul."""
     x = _channels_first(x, channels_last)
-    n, c, h, w = (int(s) for s in x.shape)
+    n, _, h, w = (int(s) for s in x.shape)
     out_channels, group_channels, kh, kw = (int(s) for s in weight.shape)
-    outs = tuple(pool_output_size(size + sum(p), k, s, 0, d, False)
-                 for size, k, s, p, d in zip((h, w), (kh, kw), stride, padding, dilation, strict=True))
+    outs = tuple(
+        pool_output_size(size + sum(p), k, s, 0, d, False)
+        for size, k, s, p, d in zip((h, w), (kh, kw), stride, padding, dilation, strict=True)
+    )
     columns = manipulation.stack(_windows(_pad(x, padding, 0.0), (kh, kw), stride, dilation, outs), axis=2)
     # (N, C, kH*kW, OH, OW) -> (N, G, C/G*kH*kW, OH*OW): each group's rows in the weight's order
     columns = manipulation.reshape(columns, (n, groups, group_channels * kh * kw, outs[0] * outs[1]))
@@ -149,8 +169,15 @@ def conv2d(x: Any, weight: Any, bias: Any, stride: Pair, padding: Pads, dilation
     return _restore(y, channels_last)
 
 
-def max_pool2d(x: Any, kernel_size: Pair, stride: Pair, padding: Pair, dilation: Pair, ceil_mode: bool,
-               channels_last: bool) -> Any:
+def max_pool2d(
+    x: Any,
+    kernel_size: Pair,
+    stride: Pair,
+    padding: Pair,
+    dilation: Pair,
+    ceil_mode: bool,
+    channels_last: bool,
+) -> Any:
     """Maximum over each window; padding never wins (it is -inf)."""
     x = _channels_first(x, channels_last)
     pads, outs = pool_pads(tuple(x.shape[2:]), kernel_size, stride, padding, dilation, ceil_mode)
@@ -158,8 +185,16 @@ def max_pool2d(x: Any, kernel_size: Pair, stride: Pair, padding: Pair, dilation:
     return _restore(statistical.max(manipulation.stack(windows, axis=0), axis=0), channels_last)
 
 
-def avg_pool2d(x: Any, kernel_size: Pair, stride: Pair, padding: Pair, ceil_mode: bool,
-               count_include_pad: bool, divisor_override: int | None, channels_last: bool) -> Any:
+def avg_pool2d(
+    x: Any,
+    kernel_size: Pair,
+    stride: Pair,
+    padding: Pair,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: int | None,
+    channels_last: bool,
+) -> Any:
     """Mean over each window, with PyTorch's count of what a window holds."""
     x = _channels_first(x, channels_last)
     shape = tuple(int(s) for s in x.shape[2:])
@@ -173,8 +208,17 @@ def avg_pool2d(x: Any, kernel_size: Pair, stride: Pair, padding: Pair, ceil_mode
 # -- normalization -------------------------------------------------------------
 
 
-def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any, bias: Any, training: bool,
-               momentum: float, eps: float, channels_last: bool) -> tuple[Any, Any, Any]:
+def batch_norm(
+    x: Any,
+    running_mean: Any,
+    running_var: Any,
+    weight: Any,
+    bias: Any,
+    training: bool,
+    momentum: float,
+    eps: float,
+    channels_last: bool,
+) -> tuple[Any, Any, Any]:
     """Batch normalization; returns ``(y, new_running_mean, new_running_var)``.
 
     Training normalizes with the batch's biased variance and moves the running
@@ -185,6 +229,8 @@ def batch_norm(x: Any, running_mean: Any, running_var: Any, weight: Any, bias: A
     axes = tuple(a for a in range(x.ndim) if a != channel_axis)
     shape = tuple(int(x.shape[a]) if a == channel_axis else 1 for a in range(x.ndim))
     new_mean = new_var = None
+    if running_mean is not None:  # statistics, not parameters: as PyTorch, no gradient reaches them
+        running_mean, running_var = stop_gradient(running_mean), stop_gradient(running_var)
     if training:
         mean = statistical.mean(x, axis=axes, keepdims=True)
         centered = x - mean
@@ -237,9 +283,18 @@ def lstm_direction(seq: Any, h: Any, c: Any, weights: Sequence[Any], reverse: bo
     return manipulation.stack(outputs, axis=0), h, c
 
 
-def lstm_layers(x: Any, hx: tuple[Any, Any], weights: Sequence[Any], has_biases: bool, num_layers: int,
-                dropout: float, training: bool, bidirectional: bool, batch_first: bool,
-                direction: Direction = lstm_direction) -> tuple[Any, Any, Any]:
+def lstm_layers(
+    x: Any,
+    hx: tuple[Any, Any],
+    weights: Sequence[Any],
+    has_biases: bool,
+    num_layers: int,
+    dropout: float,
+    training: bool,
+    bidirectional: bool,
+    batch_first: bool,
+    direction: Direction = lstm_direction,
+) -> tuple[Any, Any, Any]:
     """Stack LSTM layers (and directions), ``direction`` running each; dropout between layers."""
     from .functional import dropout as drop  # functional imports this module
 
@@ -251,7 +306,9 @@ def lstm_layers(x: Any, hx: tuple[Any, Any], weights: Sequence[Any], has_biases:
         outs = []
         for d in range(directions):
             index = layer * directions + d
-            out, h, c = direction(seq, hx[0][index], hx[1][index], weights[index * per : (index + 1) * per], d == 1)
+            out, h, c = direction(
+                seq, hx[0][index], hx[1][index], weights[index * per : (index + 1) * per], d == 1
+            )
             outs.append(out)
             h_n.append(h)
             c_n.append(c)
@@ -262,8 +319,17 @@ def lstm_layers(x: Any, hx: tuple[Any, Any], weights: Sequence[Any], has_biases:
     return output, manipulation.stack(h_n, axis=0), manipulation.stack(c_n, axis=0)
 
 
-def lstm(x: Any, hx: tuple[Any, Any], weights: Sequence[Any], has_biases: bool, num_layers: int,
-         dropout: float, training: bool, bidirectional: bool, batch_first: bool) -> tuple[Any, Any, Any]:
+def lstm(
+    x: Any,
+    hx: tuple[Any, Any],
+    weights: Sequence[Any],
+    has_biases: bool,
+    num_layers: int,
+    dropout: float,
+    training: bool,
+    bidirectional: bool,
+    batch_first: bool,
+) -> tuple[Any, Any, Any]:
     """A multi-layer LSTM as ``torch._VF.lstm``: ``(output, h_n, c_n)``.
 
     ``weights`` in PyTorch's flat order: per layer, per direction,
@@ -285,11 +351,24 @@ def additive_mask(mask: Any, dtype: Any) -> Any:
     return creation.astype(mask, dtype)
 
 
-def multi_head_attention(query: Any, key: Any, value: Any, num_heads: int, in_proj_weight: Any,
-                         in_proj_bias: Any, separate_weights: tuple[Any, Any, Any] | None,
-                         out_proj_weight: Any, out_proj_bias: Any, key_padding_mask: Any,
-                         need_weights: bool, attn_mask: Any, average_attn_weights: bool, dropout_p: float,
-                         training: bool, batch_first: bool) -> tuple[Any, Any]:
+def multi_head_attention(
+    query: Any,
+    key: Any,
+    value: Any,
+    num_heads: int,
+    in_proj_weight: Any,
+    in_proj_bias: Any,
+    separate_weights: tuple[Any, Any, Any] | None,
+    out_proj_weight: Any,
+    out_proj_bias: Any,
+    key_padding_mask: Any,
+    need_weights: bool,
+    attn_mask: Any,
+    average_attn_weights: bool,
+    dropout_p: float,
+    training: bool,
+    batch_first: bool,
+) -> tuple[Any, Any]:
     """Multi-head attention as ``torch.nn.functional.multi_head_attention_forward``.
 
     Inputs are ``(N, L, E)`` with ``batch_first`` else ``(L, N, E)``. Weights
@@ -303,14 +382,17 @@ def multi_head_attention(query: Any, key: Any, value: Any, num_heads: int, in_pr
         query, key, value = (manipulation.permute_dims(t, (1, 0, 2)) for t in (query, key, value))
     n, target, embed = (int(s) for s in query.shape)
     source, head_dim = int(key.shape[1]), embed // num_heads
-    if separate_weights is None:
-        separate_weights = tuple(in_proj_weight[i * embed : (i + 1) * embed] for i in range(3))  # type: ignore[assignment]
-    biases = [None] * 3 if in_proj_bias is None else [in_proj_bias[i * embed : (i + 1) * embed] for i in range(3)]
+    projections = separate_weights or tuple(in_proj_weight[i * embed : (i + 1) * embed] for i in range(3))
+    biases = (
+        [None] * 3 if in_proj_bias is None else [in_proj_bias[i * embed : (i + 1) * embed] for i in range(3)]
+    )
     q, k, v = (
         manipulation.permute_dims(
-            manipulation.reshape(linear(t, w, b), (n, length, num_heads, head_dim)), (0, 2, 1, 3))
-        for t, w, b, length in zip((query, key, value), separate_weights, biases, (target, source, source),
-                                   strict=True)
+            manipulation.reshape(linear(t, w, b), (n, length, num_heads, head_dim)), (0, 2, 1, 3)
+        )
+        for t, w, b, length in zip(
+            (query, key, value), projections, biases, (target, source, source), strict=True
+        )
     )
     scores = linalg.matmul(q * (1.0 / math.sqrt(head_dim)), manipulation.permute_dims(k, (0, 1, 3, 2)))
     mask = additive_mask(attn_mask, scores.dtype)
@@ -325,12 +407,12 @@ def multi_head_attention(query: Any, key: Any, value: Any, num_heads: int, in_pr
     weights = softmax(scores, axis=-1)
     if dropout_p > 0.0 and training:
         weights = drop(weights, dropout_p, True)
-    out = manipulation.reshape(manipulation.permute_dims(linalg.matmul(weights, v), (0, 2, 1, 3)),
-                               (n, target, embed))
+    out = manipulation.reshape(
+        manipulation.permute_dims(linalg.matmul(weights, v), (0, 2, 1, 3)), (n, target, embed)
+    )
     out = linear(out, out_proj_weight, out_proj_bias)
     if not batch_first:
         out = manipulation.permute_dims(out, (1, 0, 2))
     if not need_weights:
         return out, None
     return out, statistical.mean(weights, axis=1) if average_attn_weights else weights
-

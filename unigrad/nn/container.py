@@ -27,9 +27,11 @@ class Sequential(Module):
             for name, module in modules[0].items():
                 self.add_module(name, module)
         else:
-            for index, module in enumerate(modules):
+            for index, module in enumerate(modules):  # type: ignore[assignment]
                 if not isinstance(module, Module):
-                    raise TypeError(f"Sequential takes modules, got {type(module).__name__} at position {index}")
+                    raise TypeError(
+                        f"Sequential takes modules, got {type(module).__name__} at position {index}"
+                    )
                 self.add_module(str(index), module)
 
     def forward(self, x: Any) -> Any:

@@ -104,8 +104,13 @@ def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
         return failed(exc, "nn_linear", x, weight, bias)
 
 
-def layer_norm(x: Array, normalized_shape: int | tuple[int, ...], weight: Array | None = None,
-               bias: Array | None = None, eps: float = 1e-5) -> Array:
+def layer_norm(
+    x: Array,
+    normalized_shape: int | tuple[int, ...],
+    weight: Array | None = None,
+    bias: Array | None = None,
+    eps: float = 1e-5,
+) -> Array:
     """Normalize over the trailing ``normalized_shape`` axes (biased variance, as PyTorch)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     try:
@@ -186,15 +191,22 @@ def _class_axis_last(x: Array) -> Array:
     return manipulation.reshape(moved, (-1, int(x.shape[1])))
 
 
-def nll_loss(input: Array, target: Array, weight: Array | None = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Array:
+def nll_loss(
+    input: Array,
+    target: Array,
+    weight: Array | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Array:
     """Negative log-likelihood of class ``target`` under log-probabilities ``input`` (class axis 1)."""
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
     _check_labels(target, n_classes, ignore_index, "ug.nn.functional.nll_loss")
     loss, weights = _picked(input, target, weight, ignore_index)
     if reduction == "mean":
         return statistical.sum(loss) / statistical.sum(weights)
-    return _reduce(manipulation.reshape(loss, tuple(target.shape)) if reduction == "none" else loss, reduction)
+    return _reduce(
+        manipulation.reshape(loss, tuple(target.shape)) if reduction == "none" else loss, reduction
+    )
 
 
 def _picked(input: Array, target: Array, weight: Array | None, ignore_index: int) -> tuple[Array, Array]:
@@ -211,8 +223,14 @@ def _picked(input: Array, target: Array, weight: Array | None, ignore_index: int
     return -chosen * weights, weights
 
 
-def cross_entropy(input: Array, target: Array, weight: Array | None = None, ignore_index: int = -100,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Array:
+def cross_entropy(
+    input: Array,
+    target: Array,
+    weight: Array | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Array:
     """Cross entropy of logits ``input`` (class axis 1) against class indices or class probabilities.
 
     As ``torch.nn.functional.cross_entropy``: ``weight`` per class, ``ignore_index``
@@ -227,7 +245,9 @@ def cross_entropy(input: Array, target: Array, weight: Array | None = None, igno
     if weight is not None:
         weight_view = manipulation.reshape(weight, (n_classes,) + (1,) * max(input.ndim - 2, 0))
     if tuple(target.shape) == tuple(input.shape):  # probabilities
-        probs = target if label_smoothing == 0 else target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        probs = (
+            target if label_smoothing == 0 else target * (1.0 - label_smoothing) + label_smoothing / n_classes
+        )
         terms = log_probs * probs if weight_view is None else log_probs * probs * weight_view
         per_sample = -statistical.sum(terms, axis=1 if input.ndim > 1 else 0)
         if reduction == "mean":  # over samples, whatever the weights (as PyTorch)
@@ -247,15 +267,18 @@ def cross_entropy(input: Array, target: Array, weight: Array | None = None, igno
         else:
             safe = searching.where(keep, target, 0)
             picked = manipulation.take(weight, manipulation.reshape(safe, (-1,)), axis=0)
-            denominator = statistical.sum(picked * creation.astype(manipulation.reshape(keep, (-1,)), picked.dtype))
+            denominator = statistical.sum(
+                picked * creation.astype(manipulation.reshape(keep, (-1,)), picked.dtype)
+            )
         smooth_reduced = statistical.sum(smooth) / denominator
     else:
         smooth_reduced = _reduce(smooth, reduction)
     return (1.0 - label_smoothing) * nll + smooth_reduced * (label_smoothing / n_classes)
 
 
-def binary_cross_entropy(input: Array, target: Array, weight: Array | None = None,
-                         reduction: str = "mean") -> Array:
+def binary_cross_entropy(
+    input: Array, target: Array, weight: Array | None = None, reduction: str = "mean"
+) -> Array:
     """Binary cross entropy of probabilities ``input``; each log is clamped at -100, as PyTorch."""
     log_p = binary.maximum(unary.log(input), -100.0)
     log_not_p = binary.maximum(unary.log(1.0 - input), -100.0)
@@ -265,8 +288,13 @@ def binary_cross_entropy(input: Array, target: Array, weight: Array | None = Non
     return _reduce(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input: Array, target: Array, weight: Array | None = None,
-                                     reduction: str = "mean", pos_weight: Array | None = None) -> Array:
+def binary_cross_entropy_with_logits(
+    input: Array,
+    target: Array,
+    weight: Array | None = None,
+    reduction: str = "mean",
+    pos_weight: Array | None = None,
+) -> Array:
     """Binary cross entropy of logits, computed stably; ``pos_weight`` weighs the positive term."""
     # log(1 + exp(-|x|)) + max(-x, 0) is softplus(-x) = -log(sigmoid(x)), without overflow
     softplus_neg = unary.log1p(unary.exp(-unary.abs(input))) + binary.maximum(-input, 0.0)
@@ -277,3 +305,14 @@ def binary_cross_entropy_with_logits(input: Array, target: Array, weight: Array 
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+from ._functional_layers import avg_pool2d, batch_norm, conv1d, conv2d, max_pool2d  # noqa: E402
+
+__all__ += [
+    "conv1d",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "batch_norm",
+]

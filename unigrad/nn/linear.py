@@ -21,7 +21,7 @@ class Linear(Module):
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> layer = ug.nn.Linear(3, 2)
-        >>> layer.weight.shape, layer(ug.ones((4, 3))).shape
+        >>> tuple(layer.weight.shape), tuple(layer(ug.ones((4, 3))).shape)
         ((2, 3), (4, 2))
     """
 
@@ -36,7 +36,9 @@ class Linear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+        )
 
 
 class Identity(Module):

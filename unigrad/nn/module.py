@@ -50,6 +50,10 @@ class Module:
 
     training: bool
     _backend: str | None
+    _parameters: OrderedDict[str, Any]
+    _buffers: OrderedDict[str, Any]
+    _non_persistent: set[str]
+    _modules: OrderedDict[str, Any]
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -79,7 +83,11 @@ class Module:
                 self._modules[name] = value
                 if self._backend is None and value._backend is not None:
                     object.__setattr__(self, "_backend", value._backend)
-            elif value is not None and not isinstance(value, (bool, int, float, str)) and isinstance(value, Parameter):
+            elif (
+                value is not None
+                and not isinstance(value, (bool, int, float, str))
+                and isinstance(value, Parameter)
+            ):
                 registries[name] = value
                 if self._backend is None:
                     object.__setattr__(self, "_backend", backend_of(value).name)

@@ -47,7 +47,7 @@ class Adagrad(Optimizer):
     fast_path = "adagrad"
     init_state_eagerly = True  # as torch's, so state_dicts have the same entries
 
-    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
+    def __init__(
         self,
         params: Any,
         lr: float = 1e-2,

@@ -47,7 +47,7 @@ class Adam(Optimizer):
 
     fast_path = "adam"
 
-    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
+    def __init__(
         self,
         params: Any,
         lr: float = 1e-3,
@@ -97,7 +97,7 @@ class AdamW(Adam):
         0.95
     """
 
-    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
+    def __init__(
         self,
         params: Any,
         lr: float = 1e-3,

@@ -48,7 +48,7 @@ class RMSprop(Optimizer):
 
     fast_path = "rmsprop"
 
-    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
+    def __init__(
         self,
         params: Any,
         lr: float = 1e-2,

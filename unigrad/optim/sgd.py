@@ -40,7 +40,7 @@ class SGD(Optimizer):
 
     fast_path = "sgd"
 
-    def __init__(  # noqa: PLR0917 - torch.optim's signature, positional arguments and all
+    def __init__(
         self,
         params: Any,
         lr: float,

@@ -1,0 +1,118 @@
+"""``Conv1d`` and ``Conv2d``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
+
+from . import _functional_layers as functional_layers
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["Conv1d", "Conv2d"]
+
+
+class _ConvNd(Module):
+    """What the convolutions share: PyTorch's arguments, parameters and initialisation."""
+
+    dims: ClassVar[int]
+    function: ClassVar[Callable[..., Any]]
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: str | int | Sequence[int] = 0,
+        dilation: int | Sequence[int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        dtype: Any = None,
+        data_format: str = "channels_first",
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
+                f"divide by groups ({groups})"
+            )
+        if padding_mode != "zeros":
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}")
+        functional_layers.channels_last(data_format, name)
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        ints = functional_layers.as_tuple
+        self.kernel_size = ints(kernel_size, self.dims, "kernel_size", name)
+        self.stride = ints(stride, self.dims, "stride", name)
+        self.dilation = ints(dilation, self.dims, "dilation", name)
+        # refuses a bad padding now rather than at the first call
+        functional_layers.conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)
+        self.padding = padding if isinstance(padding, str) else ints(padding, self.dims, "padding", name)
+        self.padding_mode, self.data_format = padding_mode, data_format
+        shape = (out_channels, in_channels // groups, *self.kernel_size)
+        self.weight = Parameter(init.kaiming_uniform(shape, dtype=dtype))
+        fan_in, _ = init.fan_in_and_out(shape)
+        bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
+        self.bias = Parameter(init.uniform((out_channels,), -bound, bound, dtype)) if bias else None
+
+    def forward(self, x: Any) -> Any:
+        return type(self).function(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups, self.data_format
+        )
+
+    def extra_repr(self) -> str:
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        text += f", stride={self.stride}"
+        if self.padding != (0,) * self.dims:
+            text += f", padding={self.padding}"
+        if self.dilation != (1,) * self.dims:
+            text += f", dilation={self.dilation}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.data_format != "channels_first":
+            text += f", data_format={self.data_format!r}"
+        return text
+
+
+class Conv1d(_ConvNd):
+    """1-d convolution over ``(N, C, L)`` input (``(N, L, C)`` with ``data_format="channels_last"``).
+
+    As ``torch.nn.Conv1d``: weight ``(out_channels, in_channels / groups, kernel_size)``,
+    PyTorch's default initialisation drawn from ``ug.random``.
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.random.seed(0)
+        >>> conv = ug.nn.Conv1d(4, 8, kernel_size=3, padding="same")
+        >>> tuple(conv.weight.shape), tuple(conv(ug.ones((2, 4, 10))).shape)
+        ((8, 4, 3), (2, 8, 10))
+    """
+
+    dims = 1
+    function = staticmethod(functional_layers.conv1d)
+
+
+class Conv2d(_ConvNd):
+    """2-d convolution over NCHW input (NHWC with ``data_format="channels_last"``).
+
+    As ``torch.nn.Conv2d``: ``stride``, ``padding`` (ints, ``"same"`` or
+    ``"valid"``), ``dilation`` and ``groups``; weight
+    ``(out_channels, in_channels / groups, kH, kW)``, bias ``(out_channels,)``,
+    initialised as PyTorch does, from ``ug.random``. Only zero padding.
+
+    Example:
+        >>> import unigrad as ug
+        >>> ug.random.seed(0)
+        >>> conv = ug.nn.Conv2d(3, 16, kernel_size=3, stride=2, padding=1)
+        >>> tuple(conv.weight.shape), tuple(conv(ug.ones((8, 3, 32, 32))).shape)
+        ((16, 3, 3, 3), (8, 16, 16, 16))
+    """
+
+    dims = 2
+    function = staticmethod(functional_layers.conv2d)
