@@ -26,12 +26,15 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
 check: lint test
 
 bench: install
 	$(BIN)/python benchmarks/dispatch.py
+	$(BIN)/python benchmarks/autograd.py
+	$(BIN)/python benchmarks/training.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -25,7 +25,9 @@ def test_digits_convnet_on_every_backend():
     digits = _example()
     saved = ug.config._state.default
     try:
-        histories = {backend: digits.train(backend, epochs=15, verbose=False) for backend in ug.available_backends()}
+        histories = {
+            backend: digits.train(backend, epochs=15, verbose=False) for backend in ug.available_backends()
+        }
     finally:
         ug.config._state.default = saved
     for backend, history in histories.items():
