@@ -66,6 +66,10 @@ CORE: tuple[str, ...] = (
     "device_of",  # (x) -> unigrad device name
     "to_device",  # (x, device name) -> tensor
     "default_device",  # () -> unigrad device name used for new tensors
+    "compile_function",  # (fn, jit_compile, options) -> the function compiled to the framework's graph
+    "in_graph",  # () -> whether the code is being traced into a graph right now
+    "from_host",  # (draw, shape, dtype, device) -> tensor of draw()'s values, drawn when the graph runs
+    "graph_checked",  # (value, condition, message) -> value, used only after the check passed
 )
 
 
@@ -75,6 +79,7 @@ AUTOGRAD: tuple[str, ...] = (
     "is_parameter",  # (x) -> bool
     "rebind_parameter",  # (parameter, new value) -> parameter holding it (the same object if possible)
     "is_trainable",  # (parameter) -> bool
+    "make_buffer",  # (tensor) -> what a module buffer holds (a variable where tensors are immutable)
     "Tape",  # class: Tape(persistent); watch, gradient, stop_recording, release
     "watchable",  # (x) -> x or a fresh leaf that can be differentiated against
     "stop_gradient",  # (x) -> x without gradient

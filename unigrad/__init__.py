@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math as _math
 
-from . import autograd, linalg, nn, optim, random, tree
+from . import autograd, linalg, nn, optim, random, train, tree
 from .autograd import (
     GradientTape,
     custom_gradient,
@@ -218,6 +218,7 @@ from .ops.unary import (
     tanh,
     trunc,
 )
+from .train import evaluate, export, fit, function, predict
 
 __version__ = "0.1.0"
 __array_api_version__ = "2024.12"
@@ -425,6 +426,12 @@ __all__ = [
     "no_grad",
     "jacobian",
     "hessian",
+    # training
+    "function",
+    "export",
+    "fit",
+    "evaluate",
+    "predict",
     # checkpoints
     "save",
     "load",
@@ -434,5 +441,6 @@ __all__ = [
     "nn",
     "optim",
     "random",
+    "train",
     "tree",
 ]

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from unigrad.backends.base import Backend
 
 __all__ = [
+    "run_functions_eagerly",
+    "functions_run_eagerly",
     "set_backend",
     "get_backend",
     "use_backend",
@@ -250,3 +252,25 @@ def use_backend(name: str) -> Iterator[Backend]:
         _scoped.reset(token)
         with _lock:
             _state.scopes -= 1
+
+
+_eager = [False]
+
+
+def run_functions_eagerly(enabled: bool = True) -> None:
+    """Run every ``ug.function`` as plain Python (``True``) or compiled (``False``), for debugging.
+
+    Also sets ``tf.config.run_functions_eagerly`` when TensorFlow is loaded, so
+    native ``tf.function`` code follows along.
+    """
+    _eager[0] = bool(enabled)
+    import sys
+
+    tensorflow = sys.modules.get("tensorflow")
+    if tensorflow is not None:
+        tensorflow.config.run_functions_eagerly(bool(enabled))
+
+
+def functions_run_eagerly() -> bool:
+    """Whether :func:`run_functions_eagerly` is on."""
+    return _eager[0]

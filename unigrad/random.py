@@ -19,14 +19,14 @@ Example:
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from . import dtypes as _dtypes
+from .config import active_backend
 from .errors import DTypeError
-from .ops.conversion import to_numpy
 from .ops.creation import asarray
 from .types import Array, DeviceLike, DTypeLike
 
@@ -57,9 +57,25 @@ def _float_dtype(dtype: DTypeLike) -> _dtypes.DType:
     return found
 
 
-def _finish(values: np.ndarray[Any, Any], dtype: _dtypes.DType, device: DeviceLike) -> Array:
-    # float16/bfloat16 are drawn in float32 and rounded, the same on every backend
-    return asarray(values.astype(_dtypes.numpy_dtype(dtype), copy=False), device=device)
+def _emit(
+    draw: Callable[[], np.ndarray[Any, Any]], shape: tuple[int, ...], dtype: _dtypes.DType, device: DeviceLike
+) -> Array:
+    """The values ``draw()`` makes, as a tensor of the active backend.
+
+    Eagerly that is one call now. Inside a graph being traced (``ug.function``
+    on TensorFlow) the draw must happen each time the graph runs, not once at
+    tracing: the backend puts it in the graph as a host call, in program
+    order, so a compiled step draws exactly what the eager one would.
+    """
+
+    def values() -> np.ndarray[Any, Any]:
+        # float16/bfloat16 are drawn in float32 and rounded, the same on every backend
+        return np.asarray(draw()).astype(_dtypes.numpy_dtype(dtype), copy=False)
+
+    backend = active_backend()
+    if backend.in_graph():
+        return backend.from_host(values, shape, dtype, device)
+    return asarray(values(), device=device)
 
 
 class Generator:
@@ -101,13 +117,18 @@ class Generator:
         """Samples of a normal distribution with ``mean`` and standard deviation ``std``."""
         dt = _float_dtype(dtype)
         work = np.float64 if dt is _dtypes.float64 else np.float32
-        with self._lock:
-            values = self._numpy.standard_normal(_shape(shape), dtype=work)
-        if std != 1.0:
-            values *= work(std)
-        if mean != 0.0:
-            values += work(mean)
-        return _finish(values, dt, device)
+        size = _shape(shape)
+
+        def draw() -> np.ndarray[Any, Any]:
+            with self._lock:
+                values = self._numpy.standard_normal(size, dtype=work)
+            if std != 1.0:
+                values *= work(std)
+            if mean != 0.0:
+                values += work(mean)
+            return values
+
+        return _emit(draw, size, dt, device)
 
     def uniform(
         self,
@@ -121,11 +142,16 @@ class Generator:
         """Samples of the uniform distribution on ``[low, high)``."""
         dt = _float_dtype(dtype)
         work = np.float64 if dt is _dtypes.float64 else np.float32
-        with self._lock:
-            values = self._numpy.random(_shape(shape), dtype=work)
-        if (low, high) != (0.0, 1.0):
-            values = values * work(high - low) + work(low)
-        return _finish(values, dt, device)
+        size = _shape(shape)
+
+        def draw() -> np.ndarray[Any, Any]:
+            with self._lock:
+                values = self._numpy.random(size, dtype=work)
+            if (low, high) != (0.0, 1.0):
+                values = values * work(high - low) + work(low)
+            return values
+
+        return _emit(draw, size, dt, device)
 
     def randint(
         self,
@@ -144,22 +170,27 @@ class Generator:
             low, high = 0, low
         if high <= low:
             raise ValueError(f"randint needs low < high, got low={low}, high={high}")
-        with self._lock:
-            values = self._numpy.integers(low, high, _shape(shape), dtype=np.int64)
-        return asarray(values.astype(dt.name), device=device)
+        size, start, stop = _shape(shape), low, high
+
+        def draw() -> np.ndarray[Any, Any]:
+            with self._lock:
+                return self._numpy.integers(start, stop, size, dtype=np.int64)
+
+        return _emit(draw, size, dt, device)
 
     def permutation(self, x: int | Array, *, device: DeviceLike = None) -> Array:
         """A shuffled ``arange(x)`` for an int, else ``x`` shuffled along its first axis."""
-        if isinstance(x, (int, np.integer)):
+        n = int(x) if isinstance(x, (int, np.integer)) else int(x.shape[0])
+
+        def draw() -> np.ndarray[Any, Any]:
             with self._lock:
-                order = self._numpy.permutation(int(x))
-            return asarray(order, device=device)
+                return self._numpy.permutation(n)
+
+        if isinstance(x, (int, np.integer)):
+            return _emit(draw, (n,), _dtypes.int64, device)
         from .ops.manipulation import take
 
-        n = int(x.shape[0])
-        with self._lock:
-            order = self._numpy.permutation(n)
-        return take(x, asarray(order, device=_device_of(x)), axis=0)
+        return take(x, _emit(draw, (n,), _dtypes.int64, _device_of(x)), axis=0)
 
     def bernoulli(
         self,
@@ -173,14 +204,24 @@ class Generator:
 
         ``dtype`` defaults to ``bool``.
         """
-        probability = np.asarray(p if isinstance(p, (int, float)) else to_numpy(p), dtype=np.float64)
-        if np.any((probability < 0) | (probability > 1)):
-            raise ValueError("bernoulli needs probabilities in [0, 1]")
-        out_shape = probability.shape if shape is None else _shape(shape)
-        with self._lock:
-            draws = self._numpy.random(out_shape)
         dt = _dtypes.bool if dtype is None else _dtypes.as_dtype(dtype)
-        return asarray((draws < probability).astype(_dtypes.numpy_dtype(dt)), device=device)
+        if isinstance(p, (int, float)):
+            if not 0.0 <= p <= 1.0:
+                raise ValueError(f"bernoulli needs probabilities in [0, 1], got {p}")
+            size = () if shape is None else _shape(shape)
+
+            def draw() -> np.ndarray[Any, Any]:
+                with self._lock:
+                    return self._numpy.random(size) < p
+
+            return _emit(draw, size, dt, device)
+        # a tensor of probabilities: uniform draws from the host, compared on the device
+        from .ops.binary import less
+        from .ops.creation import astype
+
+        size = tuple(int(d) for d in p.shape) if shape is None else _shape(shape)
+        uniform = self.uniform(size, dtype=_dtypes.float64, device=_device_of(p))
+        return astype(less(uniform, astype(p, _dtypes.float64)), dt)
 
 
 def _device_of(x: Array) -> str:

@@ -15,7 +15,6 @@ Example:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -45,10 +44,15 @@ def flatten(structure: Any) -> tuple[list[Any], TreeSpec]:
     return leaves, _flatten(structure, leaves)
 
 
-@functools.lru_cache(maxsize=64)
+_FLAT_SPECS: dict[tuple[str, int], TreeSpec] = {}
+
+
 def _flat_spec(kind: str, size: int) -> TreeSpec:
     """The spec of a flat list or tuple (``[w1, w2]``), made once per length."""
-    return TreeSpec(kind, None, (_LEAF,) * size)
+    spec = _FLAT_SPECS.get((kind, size))
+    if spec is None:
+        spec = _FLAT_SPECS[(kind, size)] = TreeSpec(kind, None, (_LEAF,) * size)
+    return spec
 
 
 def _flatten(node: Any, leaves: list[Any]) -> TreeSpec:

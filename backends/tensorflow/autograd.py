@@ -13,6 +13,7 @@ __all__ = [
     "is_parameter",
     "rebind_parameter",
     "is_trainable",
+    "make_buffer",
     "Tape",
     "watchable",
     "stop_gradient",
@@ -199,3 +200,16 @@ def rebind_parameter(p: tf.Variable, value: Any) -> tf.Variable:
 
 def is_trainable(p: Any) -> bool:
     return bool(getattr(p, "trainable", False))
+
+
+def make_buffer(value: Any) -> tf.Variable:
+    """A module buffer: a non-trainable variable, so a compiled step can update it in place."""
+    if isinstance(value, tf.Variable):
+        return value
+    if not tf.executing_eagerly() and not hasattr(value, "numpy"):
+        raise RuntimeError(
+            "a module buffer was given a new shape or dtype inside a compiled function; "
+            "buffers keep their shape there (assign values of the same shape and dtype)"
+        )
+    with tf.init_scope():  # made eagerly, outside any graph being traced
+        return tf.Variable(value, trainable=False)

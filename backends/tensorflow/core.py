@@ -30,9 +30,14 @@ __all__ = [
     "from_numpy",
     "export_dlpack",
     "import_dlpack",
+    "compile_function",
+    "in_graph",
+    "from_host",
+    "graph_checked",
 ]
 
-EagerTensor = type(tf.constant(0))
+with tf.init_scope():  # (the backend may first load inside a graph being traced)
+    EagerTensor = type(tf.constant(0))
 _TENSOR_TYPES = (tf.Tensor, tf.Variable)
 _SCALARS = (bool, int, float, complex)
 _raw = tf.raw_ops
@@ -351,3 +356,43 @@ def normalize_axis(axis: int, ndim: int) -> int:
     if not -ndim <= axis < ndim:
         raise ValueError(f"axis {axis} is out of range for an array of {ndim} dimensions")
     return axis % ndim
+
+
+def compile_function(fn: Any, jit_compile: bool, options: dict[str, Any]) -> Any:
+    """``tf.function(fn)``, with XLA under ``jit_compile``."""
+    # autograph off by default: unigrad code is written once for both backends,
+    # and torch.compile does not rewrite Python control flow either (ug.where
+    # is the portable way); tracing is also faster without it
+    options = {"reduce_retracing": True, "autograph": False, **options}
+    return tf.function(fn, jit_compile=jit_compile or None, **options)
+
+
+def in_graph() -> bool:
+    """Whether this code is being traced into a ``tf.function`` graph."""
+    return not tf.executing_eagerly()
+
+
+def from_host(draw: Any, shape: tuple[int, ...], dtype: Any, device: Any = None) -> Any:
+    """The array ``draw()`` makes: now when eager; inside a graph, each time the graph runs.
+
+    ``tf.numpy_function`` is stateful, so a traced graph keeps the host calls in
+    program order, and draws from a host generator come out as they would eagerly.
+    """
+    if tf.executing_eagerly():
+        from .creation import asarray
+
+        return asarray(draw(), device=device)
+    native = native_dtype(dtype)
+    values = tf.numpy_function(draw, [], native, stateful=True)
+    values.set_shape(shape)
+    return values
+
+
+def graph_checked(value: Any, condition: Any, message: str) -> Any:
+    """``value``, once a check of ``condition`` has passed when the graph runs (else ``message``).
+
+    Whatever uses the returned value runs after the check, so the check's
+    message comes before any error of the op it guards (an out-of-range gather).
+    """
+    with tf.control_dependencies([tf.debugging.Assert(condition, [message])]):
+        return tf.identity(value)

@@ -55,5 +55,9 @@ def to_device(x: Any, device: Any) -> Any:
 
 def default_device() -> str:
     # Where an op with no placement runs: the first GPU if there is one,
-    # unless a `with tf.device(...)` block says otherwise.
+    # unless a `with tf.device(...)` block says otherwise. (Inside a graph an
+    # op has no device until it runs: ask eagerly.)
+    if not tf.executing_eagerly():
+        with tf.init_scope():
+            return default_device()
     return str(parse_device(tf.identity(tf.constant(0.0)).device))

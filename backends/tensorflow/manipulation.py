@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from unigrad.ops._checks import check_indices
 
-from .core import INTEGERS, EagerTensor, cast, common_dtype, index, native, normalize_axis
+from .core import INTEGERS, EagerTensor, cast, common_dtype, graph_checked, index, native, normalize_axis
 
 __all__ = [
     "broadcast_arrays",
@@ -60,6 +60,8 @@ def concat(arrays: Sequence[Any], /, *, axis: int | None = 0) -> Any:
     arrays = [cast(a, dtype) for a in arrays]
     if axis is None:
         arrays, axis = [_flat(a) for a in arrays], 0
+    if len(arrays) == 1:  # ConcatV2 wants at least two
+        return _raw.Identity(input=arrays[0])
     return _raw.ConcatV2(values=arrays, axis=axis)
 
 
@@ -220,7 +222,17 @@ def take(x: Any, indices: Any, /, *, axis: int | None = None) -> Any:
     size = x.shape[axis]
     # TensorFlow on GPU returns zeros for an index out of range: check first
     check_indices("take", indices, size, axis, _extrema(indices))
+    indices = _checked_in_graph("take", indices, size, axis)
     return _raw.GatherV2(params=x, indices=_wrapped(indices, size), axis=axis)
+
+
+def _checked_in_graph(op: str, indices: Any, size: Any, axis: int) -> Any:
+    """Inside a traced graph the indices have no values yet: the check goes into the graph."""
+    if type(indices) is _E or size is None:
+        return indices
+    bound = tf.cast(size, indices.dtype)
+    inside = tf.reduce_all((indices >= -bound) & (indices < bound))
+    return graph_checked(indices, inside, f"ug.{op}: an index is out of range for axis {axis} of size {size}")
 
 
 def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
@@ -230,14 +242,22 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
         raise ValueError(f"indices must have as many dimensions as x ({ndim}), got {indices.shape.rank}")
     size = x.shape[axis]
     check_indices("take_along_axis", indices, size, axis, _extrema(indices))
-    indices = _wrapped(indices, size)
+    indices = _checked_in_graph("take_along_axis", indices, size, axis)
     axis = normalize_axis(axis, ndim)
+    indices = _wrapped(indices, size if size is not None else tf.shape(x, out_type=indices.dtype)[axis])
     # the other axes broadcast, as numpy and PyTorch let them
     batch = tf.broadcast_static_shape(
         tf.TensorShape(_with(x.shape, axis, 1)), tf.TensorShape(_with(indices.shape, axis, 1))
     ).as_list()
-    x = _raw.BroadcastTo(input=x, shape=_with(batch, axis, x.shape[axis]))
-    indices = _raw.BroadcastTo(input=indices, shape=_with(batch, axis, indices.shape[axis]))
+    if None in batch or x.shape[axis] is None or indices.shape[axis] is None:
+        # unknown sizes inside a graph (a batch axis left open): broadcast by the runtime shapes
+        x_shape, i_shape = tf.shape(x), tf.shape(indices)
+        common = tf.broadcast_dynamic_shape(_set(x_shape, axis, 1), _set(i_shape, axis, 1))
+        x = _raw.BroadcastTo(input=x, shape=_set(common, axis, x_shape[axis]))
+        indices = _raw.BroadcastTo(input=indices, shape=_set(common, axis, i_shape[axis]))
+    else:
+        x = _raw.BroadcastTo(input=x, shape=_with(batch, axis, x.shape[axis]))
+        indices = _raw.BroadcastTo(input=indices, shape=_with(batch, axis, indices.shape[axis]))
     perm = list(range(ndim))
     perm[axis], perm[-1] = perm[-1], perm[axis]
     moved = _raw.GatherV2(
@@ -247,6 +267,11 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
         batch_dims=ndim - 1,
     )
     return _raw.Transpose(x=moved, perm=perm)
+
+
+def _set(shape: Any, axis: int, size: Any) -> Any:
+    """A runtime shape (a 1-d int tensor) with entry ``axis`` replaced by ``size``."""
+    return tf.tensor_scatter_nd_update(shape, [[axis]], tf.reshape(tf.cast(size, shape.dtype), [1]))
 
 
 def _with(shape: Any, axis: int, size: int) -> list[int]:

@@ -23,6 +23,7 @@ __all__ = [
     "is_parameter",
     "rebind_parameter",
     "is_trainable",
+    "make_buffer",
     "Tape",
     "watchable",
     "stop_gradient",
@@ -273,3 +274,8 @@ def rebind_parameter(p: Parameter, value: Tensor) -> Parameter:
 
 def is_trainable(p: Any) -> bool:
     return bool(p.requires_grad)
+
+
+def make_buffer(value: Tensor) -> Tensor:
+    """A module buffer: the tensor itself, as torch.nn.Module keeps it."""
+    return value

@@ -20,6 +20,10 @@ __all__ = [
     "from_numpy",
     "export_dlpack",
     "import_dlpack",
+    "compile_function",
+    "in_graph",
+    "from_host",
+    "graph_checked",
 ]
 
 Tensor = torch.Tensor
@@ -181,3 +185,29 @@ def import_dlpack(obj: Any) -> Tensor:
         return torch.from_dlpack(obj)
     except (RuntimeError, TypeError, BufferError) as exc:
         raise DTypeError(f"PyTorch cannot take {type(obj).__name__} through DLPack: {exc}") from exc
+
+
+def compile_function(fn: Any, jit_compile: bool, options: dict[str, Any]) -> Any:
+    """``torch.compile(fn)``: ``jit_compile`` is TensorFlow's switch and means nothing here."""
+    return torch.compile(fn, **options)
+
+
+def in_graph() -> bool:
+    """Whether this code is being traced by ``torch.compile``."""
+    return bool(torch.compiler.is_compiling())
+
+
+def from_host(draw: Any, shape: tuple[int, ...], dtype: Any, device: Any = None) -> Tensor:
+    """The array ``draw()`` makes, now: under ``torch.compile`` as a graph break, in program order."""
+    from .creation import asarray
+
+    def make() -> Tensor:
+        return asarray(draw(), device=device)
+
+    return torch._dynamo.disable(make)()
+
+
+def graph_checked(value: Tensor, condition: Tensor, message: str) -> Tensor:
+    """``value``, after a check of ``condition`` inside ``torch.compile``d code."""
+    torch._assert_async(condition, message)
+    return value

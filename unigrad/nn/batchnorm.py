@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from ..errors import ShapeError
+from ..errors import ShapeError, UnigradError
 from ..ops import creation
-from ..ops.conversion import to_numpy
+from ..ops.conversion import backend_of, to_numpy
 from . import _functional_layers as functional_layers
 from . import init
 from .module import Module
@@ -74,6 +74,11 @@ class _BatchNorm(Module):
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked = self.num_batches_tracked + 1
             if self.momentum is None:  # a cumulative average, as PyTorch
+                if backend_of(x).in_graph():
+                    raise UnigradError(
+                        f"{type(self).__name__}(momentum=None) cannot run in a compiled step: the "
+                        "cumulative average needs the batch count as a number; use a momentum, or eager mode"
+                    )
                 factor = 1.0 / float(to_numpy(self.num_batches_tracked))
         # without running statistics there is nothing but the batch to normalize with, in eval too
         use_batch = self.training or self.running_mean is None

@@ -170,9 +170,25 @@ def l1_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
     return _reduce(unary.abs(input - target), reduction)
 
 
-def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> None:
-    from ..ops.conversion import to_numpy
+def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> Array:
+    """``target``, checked: labels outside ``[0, n_classes)`` (but ``ignore_index``) raise."""
+    from ..ops.conversion import backend_of, to_numpy
 
+    backend = backend_of(target)
+    if backend.in_graph():
+        # no values while a graph is traced: the check goes into the graph and
+        # fails when it runs (as the backend's own assertion error, same message)
+        labels = manipulation.reshape(target, (-1,))
+        fine = binary.logical_or(
+            binary.equal(labels, ignore_index),
+            binary.logical_and(binary.greater_equal(labels, 0), binary.less(labels, n_classes)),
+        )
+        return backend.graph_checked(
+            target,
+            statistical.all(fine),
+            f"{where}: a label is out of range for {n_classes} classes; labels must be in "
+            f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})",
+        )
     labels = to_numpy(target)
     valid = labels[labels != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
@@ -181,6 +197,7 @@ def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) 
             f"{where}: label {bad} is out of range for {n_classes} classes; labels must be in "
             f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})"
         )
+    return target
 
 
 def _class_axis_last(x: Array) -> Array:
@@ -200,7 +217,7 @@ def nll_loss(
 ) -> Array:
     """Negative log-likelihood of class ``target`` under log-probabilities ``input`` (class axis 1)."""
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
-    _check_labels(target, n_classes, ignore_index, "ug.nn.functional.nll_loss")
+    target = _check_labels(target, n_classes, ignore_index, "ug.nn.functional.nll_loss")
     loss, weights = _picked(input, target, weight, ignore_index)
     if reduction == "mean":
         return statistical.sum(loss) / statistical.sum(weights)

@@ -75,6 +75,7 @@ class Module:
                 f"cannot assign {name!r} before Module.__init__() has run; call super().__init__() first"
             )
         if name in self._buffers:  # a registered buffer stays one (None included)
+            value = _buffer_value(self._buffers[name], value)
             self._buffers[name] = value
         else:
             registries.pop(name, None)
@@ -107,6 +108,7 @@ class Module:
             raise KeyError(f"{name!r} is already a parameter or submodule of {type(self).__name__}")
         if not persistent:
             self._non_persistent.add(name)
+        tensor = _buffer_value(None, tensor)
         self._buffers[name] = tensor
         object.__setattr__(self, name, tensor)
         if tensor is not None and self._backend is None:
@@ -125,7 +127,11 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         backend = self._backend
-        if backend is None or backend == config.get_backend():
+        # (the active backend read without the ContextVar while no use_backend
+        # block is open: torch.compile traces through that, not through ContextVar.get)
+        state = config._state
+        active = state.default if not state.scopes else (config._scoped_get() or state.default)
+        if backend is None or backend == active.name:
             return self.forward(*args, **kwargs)
         with config.use_backend(backend):
             return self.forward(*args, **kwargs)
@@ -212,7 +218,7 @@ class Module:
                     state[dot + name] = backend_of(value).stop_gradient(value)
             for name, value in module._buffers.items():
                 if value is not None and name not in module._non_persistent:
-                    state[dot + name] = value
+                    state[dot + name] = backend_of(value).stop_gradient(value)
         return state
 
     def _slots(self) -> dict[str, tuple[Module, str, str]]:
@@ -312,6 +318,49 @@ class Module:
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+    # -- training (unigrad.train.fit) ------------------------------------------
+
+    def fit(self, x: Any = None, y: Any = None, **options: Any) -> Any:
+        """Train this model: :func:`unigrad.fit` with ``self`` as the model; returns the history."""
+        from ..train.fit import fit
+
+        return fit(self, x, y, **options)
+
+    def evaluate(self, x: Any, y: Any = None, **options: Any) -> dict[str, float]:
+        """:func:`unigrad.evaluate` of this model: mean loss and metrics over the data."""
+        from ..train.fit import evaluate
+
+        return evaluate(self, x, y, **options)
+
+    def predict(self, x: Any, **options: Any) -> Any:
+        """:func:`unigrad.predict` of this model: its outputs, batch by batch, concatenated."""
+        from ..train.fit import predict
+
+        return predict(self, x, **options)
+
+
+def _buffer_value(current: Any, value: Any) -> Any:
+    """What a buffer attribute holds after ``module.<buffer> = value``.
+
+    On TensorFlow a buffer lives in a non-trainable variable, updated in place
+    (assigned), so that a step compiled by ``ug.function`` updates the running
+    statistics instead of leaving new tensors inside the graph. On PyTorch the
+    tensor itself, as ``torch.nn.Module`` keeps it.
+    """
+    if value is None:
+        return None
+    if (
+        current is not None
+        and hasattr(current, "assign")
+        and not hasattr(value, "assign")
+        and tuple(current.shape) == tuple(value.shape)
+        and current.dtype == value.dtype
+        and backend_of(current) is backend_of(value)
+    ):
+        current.assign(value)
+        return current
+    return backend_of(value).make_buffer(value)
 
 
 def _as_tensor_like(value: Any, like: Any, backend: str) -> Any:

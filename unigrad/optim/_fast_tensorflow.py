@@ -61,7 +61,9 @@ def _slot(state: State, name: str, p: Any) -> Any:
 def _scale(p: Any, factor: float) -> None:
     """``p *= factor`` in place; the raw ops skip ``tf.Variable.assign``'s Python layers (~2x faster)."""
     value = _apply.ReadVariableOp(resource=p.handle, dtype=p.dtype)
-    _apply.AssignVariableOp(resource=p.handle, value=_apply.Mul(x=value, y=tf.constant(factor, p.dtype)))
+    # (tf.cast of a Python float would go through float32 first: build the constant in the dtype)
+    scale = tf.cast(factor, p.dtype) if isinstance(factor, tf.Tensor) else tf.constant(factor, p.dtype)
+    _apply.AssignVariableOp(resource=p.handle, value=_apply.Mul(x=value, y=scale))
 
 
 def sgd(group: Group) -> StepFn | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..ops.conversion import backend_of, convert, device_of
+from ..ops.conversion import backend_of, convert, device_of, to_numpy
 from ..ops.creation import asarray
 from ._checks import OptimizerError, is_tensor_like
+from ._graph import is_variable
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
@@ -25,7 +26,7 @@ def state_dict(optimizer: Optimizer) -> dict[str, Any]:
             for i, p in zip(indices, group["params"], strict=True):
                 found = optimizer._state.get(id(p))
                 if found:  # (torch leaves out parameters without state, e.g. SGD's without momentum)
-                    state[i] = {k: _snapshot(v) for k, v in found.items()}
+                    state[i] = {k: _snapshot(k, v) for k, v in found.items()}
             index += len(indices)
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": indices})
     return {"state": state, "param_groups": groups}
@@ -60,12 +61,23 @@ def load_state_dict(optimizer: Optimizer, state_dict: Mapping[str, Any]) -> None
             if p is None:
                 raise OptimizerError(f"the state dict has state for parameter {key}, which no group has")
             state[id(p)] = {name: _loaded(name, value, p, int(key)) for name, value in entries.items()}
+    for key, entries in state.items():
+        # a compiled step holds on to the variables it was traced with: fill them
+        current = optimizer._state.get(key, {})
+        for name, value in list(entries.items()):
+            if is_variable(current.get(name)):
+                current[name].assign(
+                    asarray(value, dtype=current[name].dtype) if is_tensor_like(value) else float(value)
+                )
+                entries[name] = current[name]
     optimizer._state = state
     for group, merged in zip(optimizer.param_groups, options, strict=True):
         group.update(merged)
 
 
-def _snapshot(value: Any) -> Any:
+def _snapshot(name: str, value: Any) -> Any:
+    if name == "step" and is_tensor_like(value):  # a compiled step keeps it in a variable
+        return int(float(to_numpy(value)))
     return asarray(value, copy=True) if is_tensor_like(value) else value
 
 

@@ -21,7 +21,7 @@ from ..autograd import no_grad
 from ..errors import BackendMismatchError, DTypeError, ShapeError
 from ..ops.conversion import backend_of
 from ..types import Array
-from . import _state_dict
+from . import _graph, _state_dict
 from ._checks import OptimizerError, backend_scope, is_tensor_like, non_negative
 from .transforms import State, Transform
 
@@ -105,7 +105,9 @@ class Optimizer:
                     "each parameter may appear once, in one group"
                 )
             seen.add(id(p))
-        full = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
+        full = _graph.ParamGroup(
+            {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
+        )
         self.check(full)
         self.param_groups.append(full)
         if self.init_state_eagerly:
@@ -160,9 +162,19 @@ class Optimizer:
             if pairs:
                 work.append((group, [p for p, _ in pairs], [g for _, g in pairs]))
         with self._on_backend(), no_grad():
-            plans = [self._plan(group, params, grads) for group, params, grads in work]
-            for (group, params, grads), plan in zip(work, plans, strict=True):
-                self._step_group(group, params, grads, plan)
+            if self._backend.in_graph() and self._backend.name == "torch":
+                # torch.compile: leave the update to eager code (a graph break),
+                # where Python-side step counts and options stay live
+                import torch
+
+                torch._dynamo.disable(self._step_groups)(work)
+            else:
+                self._step_groups(work)
+
+    def _step_groups(self, work: list[tuple[Any, list[Any], list[Any]]]) -> None:
+        plans = [self._plan(group, params, grads) for group, params, grads in work]
+        for (group, params, grads), plan in zip(work, plans, strict=True):
+            self._step_group(group, params, grads, plan)
 
     def _checked_grad(self, index: int, p: Any, g: Any) -> Any:
         backend = self._backend
@@ -213,13 +225,20 @@ class Optimizer:
     def _step_group(
         self, group: Mapping[str, Any], params: list[Any], grads: list[Any], plan: StepFn | None
     ) -> None:
-        transform = self.transform(group)
+        graph = self._backend.name == "tensorflow" and (
+            self._backend.in_graph() or getattr(group, "lr_variable", None) is not None
+        )
         states = []
+        init = self.transform(group).init
         for p in params:
             state = self._state.get(id(p))
             if state is None:
-                state = self._state[id(p)] = transform.init(p)
+                state = self._state[id(p)] = _graph.made_eagerly(init, p) if graph else init(p)
             states.append(state)
+        if graph:
+            self._step_group_in_variables(group, params, grads, states, plan)
+            return
+        transform = self.transform(group)
         if plan is not None:
             plan(group, params, grads, states)  # updates parameters and states in place
             return
@@ -233,6 +252,23 @@ class Optimizer:
             p.assign_add(u)
         for state, change in zip(states, changed, strict=True):
             state.update(change)
+
+    def _step_group_in_variables(
+        self, group: Any, params: list[Any], grads: list[Any], states: list[State], plan: StepFn | None
+    ) -> None:
+        """A TensorFlow step whose state lives in variables (see ``_graph.py``): traceable."""
+        _graph.prepare(group, states, params)
+        options = _graph.group_view(group, params[0].dtype)
+        before = _graph.views(states, params)
+        if plan is not None:
+            after = [dict(view) for view in before]
+            plan(options, params, grads, after)
+            _graph.write_back(states, _graph.changed_entries(before, after))
+            return
+        updates, changed = self.transform(options).update(grads, before, params)
+        for p, u in zip(params, updates, strict=True):
+            p.assign_add(u)
+        _graph.write_back(states, changed)
 
     # -- saving and loading ----------------------------------------------------------------
 

@@ -1,0 +1,207 @@
+"""The steps :func:`unigrad.fit` runs per batch: train, evaluate, predict; eager or compiled.
+
+A step returns one vector tensor ``(loss, *metrics)``, so the loop keeps it on
+the device and reads many batches' values to the host in one transfer.
+
+Compiling (``ug.function``: ``tf.function`` / ``torch.compile``) traces each
+step once and reuses it for every batch of the same shapes. The last batch of
+an epoch is usually smaller, and is traced once more: TensorFlow keeps one
+graph per batch shape, all dimensions known (``reduce_retracing=False``, so
+that layers and losses which need static shapes, such as BatchNorm and the
+label gather, see them; with array inputs that is two graphs per step), and
+``torch.compile`` recompiles once with a dynamic batch axis. Training and
+evaluation batches are neither padded nor dropped, so compiled and eager runs
+see the same batches; ``predict`` pads its last batch (and cuts the outputs
+back), so that one graph serves inputs of any length. Compiled steps are kept
+per model for the next call (see :func:`_compiled`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from .. import optim
+from ..autograd import GradientTape, no_grad, stop_gradient
+from ..ops.creation import astype
+from ..ops.manipulation import stack
+from ..types import Array
+from .function import function
+from .metrics import LossFn, Metric
+
+__all__ = [
+    "call_model",
+    "get_optimizer",
+    "modes_kept",
+    "should_compile",
+    "train_step",
+    "eval_step",
+    "predict_step",
+]
+
+Step = Callable[..., Any]
+
+
+def call_model(model: Any, x: Any) -> Any:
+    """``model(*x)`` for a tuple or list of inputs, ``model(**x)`` for a dict, else ``model(x)``."""
+    if isinstance(x, (tuple, list)):
+        return model(*x)
+    if isinstance(x, dict):
+        return model(**x)
+    return model(x)
+
+
+@contextlib.contextmanager
+def modes_kept(model: Any) -> Iterator[None]:
+    """Restore every submodule's train/eval flag afterwards (parents first, so children win)."""
+    modes = [(module, module.training) for module in model.modules()]
+    try:
+        yield
+    finally:
+        for module, training in modes:
+            module.train(training)
+
+
+_OPTIMIZERS = {
+    "sgd": ("SGD", 0.01),
+    "adam": ("Adam", 1e-3),
+    "adamw": ("AdamW", 1e-3),
+    "rmsprop": ("RMSprop", 1e-3),
+    "adagrad": ("Adagrad", 1e-3),
+}
+
+
+def get_optimizer(optimizer: Any, model: Any) -> Any:
+    """An optimizer instance, or one made by name with Keras' default learning rate."""
+    if isinstance(optimizer, str):
+        if optimizer.lower() not in _OPTIMIZERS:
+            raise ValueError(
+                f"unknown optimizer {optimizer!r}; pass a ug.optim optimizer or one of {sorted(_OPTIMIZERS)}"
+            )
+        name, lr = _OPTIMIZERS[optimizer.lower()]
+        return getattr(optim, name)(model.parameters(), lr=lr)
+    if not hasattr(optimizer, "step") or not hasattr(optimizer, "param_groups"):
+        raise TypeError(
+            f"optimizer must be a ug.optim optimizer (or its name), got {type(optimizer).__name__}"
+        )
+    return optimizer
+
+
+def should_compile(compile: bool | str, backend: str) -> bool:
+    """``compile="auto"`` compiles on TensorFlow only.
+
+    A ``tf.function`` step runs several times faster than TensorFlow's eager
+    one even for a small model, and traces in about a second; PyTorch's eager
+    mode is already fast for small models, and ``torch.compile`` costs some ten
+    seconds cold, so there ``compile=True`` is for models large enough to repay it.
+    """
+    if compile == "auto":
+        return backend == "tensorflow"
+    if isinstance(compile, bool):
+        return compile
+    raise ValueError(f"compile must be True, False or 'auto', got {compile!r}")
+
+
+_made: weakref.WeakKeyDictionary[Any, dict[Any, Step]] = weakref.WeakKeyDictionary()
+KEPT_PER_MODEL = 8
+
+
+def _compiled(make: Callable[[], Step], compiled: bool, model: Any, key: Any) -> Step:
+    """The step ``make`` builds, compiled, and kept for the next call with the same model and ``key``.
+
+    A compiled step is traced on its first batches; keeping it lets the next
+    ``fit`` / ``evaluate`` / ``predict`` (an inference loop, ``fit`` one epoch
+    at a time) reuse the graphs. The key holds the ids of the model's modules,
+    so a model whose layers were replaced is traced anew. Steps hold the model
+    weakly, so keeping them keeps no model alive.
+    """
+    if not compiled:
+        return make()
+    from .. import config
+
+    # one exact-shape graph per batch size (see the module docstring); torch.compile has no such option
+    options = {"reduce_retracing": False} if config.get_backend() == "tensorflow" else {}
+    full_key = (key, config.get_backend(), tuple(id(module) for module in model.modules()))
+    try:
+        hash(full_key)
+    except TypeError:  # an unhashable loss or metric: compile afresh
+        return function(make(), **options)
+    steps = _made.setdefault(model, {})
+    if full_key not in steps:
+        if len(steps) >= KEPT_PER_MODEL:
+            del steps[next(iter(steps))]
+        steps[full_key] = function(make(), **options)
+    return steps[full_key]
+
+
+def _values(loss: Array | None, prediction: Any, y: Any, metrics: Sequence[Metric]) -> Array:
+    values = [] if loss is None else [stop_gradient(loss)]
+    values += [metric(prediction, y) for metric in metrics]
+    dtype = values[0].dtype
+    return stack([astype(v, dtype) for v in values])
+
+
+def _check_scalar(loss: Array) -> None:
+    if len(loss.shape) != 0:
+        raise ValueError(
+            f"the loss must be a scalar, got shape {tuple(loss.shape)}; reduce it (reduction='mean')"
+        )
+
+
+def train_step(
+    model: Any, loss_fn: LossFn, metrics: Sequence[Metric], optimizer: Any, compiled: bool, key: Any = None
+) -> Step:
+    """Forward, loss, gradients of the optimizer's parameters, ``optimizer.step``; returns the values."""
+    model_ref = weakref.ref(model)
+    # the optimizer's parameters, in its order: it may train only part of the model
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+
+    def make() -> Step:
+        def step(x: Any, y: Any) -> Array:
+            with GradientTape() as tape:
+                prediction = call_model(model_ref(), x)
+                loss = loss_fn(prediction, y)
+            _check_scalar(loss)
+            optimizer.step(tape.gradient(loss, params))
+            with no_grad():
+                return _values(loss, stop_gradient(prediction), y, metrics)
+
+        return step
+
+    return _compiled(make, compiled, model, ("train", optimizer, tuple(map(id, params)), key))
+
+
+def eval_step(
+    model: Any, loss_fn: LossFn | None, metrics: Sequence[Metric], compiled: bool, key: Any = None
+) -> Step:
+    """Forward without gradients; returns ``(loss, *metrics)`` (no loss without ``loss_fn``)."""
+    model_ref = weakref.ref(model)
+
+    def make() -> Step:
+        def step(x: Any, y: Any) -> Array:
+            with no_grad():
+                prediction = call_model(model_ref(), x)
+                loss = None if loss_fn is None else loss_fn(prediction, y)
+                if loss is not None:
+                    _check_scalar(loss)
+                return _values(loss, prediction, y, metrics)
+
+        return step
+
+    return _compiled(make, compiled, model, ("eval", key))
+
+
+def predict_step(model: Any, compiled: bool) -> Step:
+    """The model's output without gradients."""
+    model_ref = weakref.ref(model)
+
+    def make() -> Step:
+        def step(x: Any) -> Any:
+            with no_grad():
+                return call_model(model_ref(), x)
+
+        return step
+
+    return _compiled(make, compiled, model, ("predict",))
