@@ -35,7 +35,7 @@ def data() -> tuple[np.ndarray, np.ndarray]:
     return rng.standard_normal((N, D_IN), dtype=np.float32), rng.standard_normal((N, D_OUT), dtype=np.float32)
 
 
-def unigrad_step(backend: str, optimizer: str) -> Callable[[], Any]:
+def unigrad_step(backend: str, optimizer: str, compiled: bool = False) -> Callable[[], Any]:
     import unigrad as ug
 
     x_np, y_np = data()
@@ -51,7 +51,7 @@ def unigrad_step(backend: str, optimizer: str) -> Callable[[], Any]:
             loss = ug.nn.functional.mse_loss(model(x), y, reduction="sum")
         opt.step(tape.gradient(loss, parameters))
 
-    return step
+    return ug.function(step) if compiled else step
 
 
 def torch_step(optimizer: str) -> Callable[[], Any]:
@@ -153,6 +153,12 @@ def worker(backend: str, rounds: int) -> None:
             print(
                 row(backend, label, *interleaved(keras, ours, rounds=rounds, target_seconds=0.05)), flush=True
             )
+        if backend == "tensorflow":  # Keras compiles its step into a graph there: so can unigrad
+            compiled = unigrad_step(backend, optimizer, compiled=True)
+            keras = keras_step(optimizer, False)
+            label = f"{optimizer}: ug.function step vs Keras 3"
+            timing = interleaved(keras, compiled, rounds=rounds, target_seconds=0.05)
+            print(row(backend, label, *timing), flush=True)
 
 
 def main() -> None:

@@ -256,8 +256,13 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
         x = _raw.BroadcastTo(input=x, shape=_set(common, axis, x_shape[axis]))
         indices = _raw.BroadcastTo(input=indices, shape=_set(common, axis, i_shape[axis]))
     else:
-        x = _raw.BroadcastTo(input=x, shape=_with(batch, axis, x.shape[axis]))
-        indices = _raw.BroadcastTo(input=indices, shape=_with(batch, axis, indices.shape[axis]))
+        x_target, i_target = _with(batch, axis, x.shape[axis]), _with(batch, axis, indices.shape[axis])
+        if x.shape.as_list() != x_target:
+            x = _raw.BroadcastTo(input=x, shape=x_target)
+        if indices.shape.as_list() != i_target:
+            indices = _raw.BroadcastTo(input=indices, shape=i_target)
+    if axis == ndim - 1:  # the gather's own axis: no transposes
+        return _raw.GatherV2(params=x, indices=indices, axis=axis, batch_dims=ndim - 1)
     perm = list(range(ndim))
     perm[axis], perm[-1] = perm[-1], perm[axis]
     moved = _raw.GatherV2(

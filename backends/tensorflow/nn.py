@@ -17,6 +17,7 @@ __all__ = [
     "nn_softmax",
     "nn_log_softmax",
     "nn_erf",
+    "nn_sparse_cross_entropy",
 ]
 
 _raw = tf.raw_ops
@@ -69,3 +70,14 @@ def nn_log_softmax(x: Any, axis: int = -1) -> Any:
 
 def nn_erf(x: Any) -> Any:
     return _raw.Erf(x=native(x, "nn.functional.erf"))
+
+
+def nn_sparse_cross_entropy(logits: Any, labels: Any, ignore_index: int = -100) -> Any:
+    logits, labels = (
+        native(logits, "nn.functional.cross_entropy"),
+        native(labels, "nn.functional.cross_entropy"),
+    )
+    keep = _raw.NotEqual(x=labels, y=tf.constant(ignore_index, labels.dtype))
+    safe = _raw.SelectV2(condition=keep, t=labels, e=tf.zeros((), labels.dtype))
+    losses, _ = _raw.SparseSoftmaxCrossEntropyWithLogits(features=logits, labels=safe)
+    return _raw.SelectV2(condition=keep, t=losses, e=tf.zeros((), losses.dtype))

@@ -20,6 +20,7 @@ __all__ = [
     "nn_erf",
     "nn_layer_norm",
     "nn_embedding",
+    "nn_sparse_cross_entropy",
 ]
 
 Tensor = torch.Tensor
@@ -55,3 +56,7 @@ def nn_embedding(indices: Tensor, weight: Tensor) -> Tensor:
         low, high = torch.aminmax(indices)
         check_indices("ug.nn.functional.embedding", indices, int(weight.shape[0]), 0, (int(low), int(high)))
     return F.embedding(torch.where(indices < 0, indices + weight.shape[0], indices), weight)
+
+
+def nn_sparse_cross_entropy(logits: Tensor, labels: Tensor, ignore_index: int = -100) -> Tensor:
+    return F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="none")

@@ -332,3 +332,24 @@ def test_simple_layers_match_torch(ug_backend):
     flatten = ug.nn.Flatten()
     assert flatten(ug.ones((2, 3, 4, 5))).shape == (2, 60)
     assert ug.nn.Flatten(0, 1)(ug.ones((2, 3, 4))).shape == (6, 4)
+
+
+@pytest.mark.parametrize("ignore", [False, True])
+def test_fused_sparse_cross_entropy_agrees_with_the_generic_definition(ug_backend, ignore):
+    logits = rng.standard_normal((6, 4))
+    labels = np.array([0, 3, 1, 2, 2, 1])
+    if ignore:
+        labels[2] = -100
+    backend = ug.config.active_backend()
+
+    def fused(x):
+        return backend.nn_sparse_cross_entropy(x, ug.asarray(labels), -100)
+
+    def generic(x):
+        return _generic.sparse_cross_entropy(x, ug.asarray(labels), -100)
+
+    assert_like_torch(with_grads(fused, logits), with_grads(generic, logits), rtol=1e-12, atol=1e-12)
+    reference = torch_with_grads(
+        lambda x: TF.cross_entropy(x, torch.tensor(labels), reduction="none"), logits
+    )
+    assert_like_torch(with_grads(fused, logits), reference, rtol=1e-12, atol=1e-12)

@@ -193,7 +193,10 @@ def test_nan_loss_stops_naming_epoch_and_batch(ug_backend, compile):
     assert (error.epoch, error.batch) == (0, 2)
     message = str(error)
     assert "epoch 1/3, batch 3" in message and "learning rate" in message and "clipping" in message
-    assert seen == [0, 1, 2]  # stopped right after the bad batch (checked every batch on a CPU)
+    # losses are read every SYNC_EVERY batches (and at the epoch's end): training stops at that read
+    from unigrad.train.fit import SYNC_EVERY
+
+    assert seen == list(range(len(seen))) and 3 <= len(seen) <= max(3, SYNC_EVERY)
 
 
 def test_nan_loss_continue_and_warn(ug_backend):

@@ -26,6 +26,7 @@ __all__ = [
     "erf",
     "layer_norm",
     "embedding",
+    "sparse_cross_entropy",
 ]
 
 
@@ -125,3 +126,15 @@ def embedding(indices: Any, weight: Any) -> Any:
     flat = manipulation.reshape(indices, (-1,))
     rows = manipulation.take(weight, flat, axis=0)
     return manipulation.reshape(rows, (*tuple(indices.shape), int(weight.shape[1])))
+
+
+def sparse_cross_entropy(logits: Any, labels: Any, ignore_index: int = -100) -> Any:
+    """Per-sample ``-log_softmax(logits)[i, labels[i]]`` for ``(N, C)`` logits; 0 where ignored.
+
+    Labels are known to be in range (or ``ignore_index``): the caller checked them.
+    """
+    keep = binary.not_equal(labels, ignore_index)
+    safe = where(keep, labels, creation.zeros_like(labels))
+    log_probs = log_softmax(logits, axis=1)
+    picked = manipulation.take_along_axis(log_probs, manipulation.expand_dims(safe, axis=1), axis=1)[:, 0]
+    return where(keep, unary.negative(picked), creation.zeros_like(picked))

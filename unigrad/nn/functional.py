@@ -257,6 +257,24 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
+    if (
+        input.ndim == 2
+        and weight is None
+        and label_smoothing == 0.0
+        and reduction in ("mean", "sum", "none")
+        and tuple(target.shape) == (int(input.shape[0]),)
+    ):
+        # the common case, class indices for a batch of logits: one fused kernel where the
+        # backend has it (the composite below costs several times more, mostly in its gradient)
+        target = _check_labels(target, n_classes, ignore_index, "ug.nn.functional.cross_entropy")
+        try:
+            per_sample = _backend().nn_sparse_cross_entropy(input, target, ignore_index)
+        except Exception as exc:
+            per_sample = failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index)
+        if reduction != "mean":
+            return _reduce(per_sample, reduction)
+        kept = statistical.sum(creation.astype(binary.not_equal(target, ignore_index), per_sample.dtype))
+        return statistical.sum(per_sample) / kept
     log_probs = log_softmax(input, axis=1 if input.ndim > 1 else 0)
     weight_view = None
     if weight is not None:

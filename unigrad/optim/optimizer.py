@@ -229,10 +229,11 @@ class Optimizer:
             self._backend.in_graph() or getattr(group, "lr_variable", None) is not None
         )
         states = []
-        init = self.transform(group).init
+        init = None
         for p in params:
             state = self._state.get(id(p))
             if state is None:
+                init = init or self.transform(group).init
                 state = self._state[id(p)] = _graph.made_eagerly(init, p) if graph else init(p)
             states.append(state)
         if graph:

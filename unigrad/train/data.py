@@ -22,6 +22,7 @@ left alone.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 from collections.abc import Iterator
@@ -100,6 +101,19 @@ class _Rows:
         return None if leaf is None else take(leaf, self.index, axis=0)
 
 
+def _split_rows(a: Any, sizes: list[int]) -> list[Any]:
+    """``a`` cut along its first axis into pieces of ``sizes`` (views where the framework has them)."""
+    framework = type(a).__module__.partition(".")[0]
+    if framework == "torch":
+        return list(a.split(sizes))
+    if framework == "tensorflow":
+        import tensorflow as tf
+
+        return list(tf.split(a, sizes)) if len(sizes) > 1 else [a]
+    bounds = np.cumsum([0, *sizes])
+    return [a[start:stop] for start, stop in itertools.pairwise(bounds)]
+
+
 class ArrayData:
     """Arrays held on the device, batched by gathering rows."""
 
@@ -108,6 +122,7 @@ class ArrayData:
     def __init__(self, x: Any, y: Any) -> None:
         self.x, self.y = x, y
         self.num_samples = _rows((x, y))
+        self._pieces: tuple[Any, list[Any]] | None = None
 
     def steps(self, batch_size: int) -> int:
         return math.ceil(self.num_samples / batch_size)
@@ -125,26 +140,55 @@ class ArrayData:
         return head, tail
 
     def batches(
-        self, batch_size: int, order: np.ndarray[Any, Any] | None = None, pad: bool = False
+        self,
+        batch_size: int,
+        order: np.ndarray[Any, Any] | None = None,
+        pad: bool = False,
+        fresh: bool = False,
     ) -> Iterator[Batch]:
         """Batches in ``order`` (a permutation of the samples), or in sequence without one.
 
-        Every batch is gathered, a fresh tensor, even in sequence: a slice would
-        be a view at a new offset each batch, which ``torch.compile`` guards on
-        and recompiles for. With ``pad``, a short last batch after full ones is
-        filled up with copies of its last sample (the count says how many are real).
+        The data are put in order once per epoch (one gather) and the batches
+        are slices of that. With ``fresh`` every batch is gathered on its own
+        instead: a slice is a view at a new offset each batch, which
+        ``torch.compile`` guards on and recompiles for. With ``pad``, a short
+        last batch after full ones is filled up with copies of its last sample
+        (the count says how many are real).
         """
         n = self.num_samples
-        order = np.arange(n) if order is None else order
         short = -n % batch_size
-        if pad and n > batch_size and short:
-            order = np.concatenate([order, np.full(short, order[-1])])
-        leaves = tree.flatten((self.x, self.y))[0]
-        device = next((device_of(a) for a in leaves if a is not None), None)
-        permutation = asarray(order.astype(np.int64, copy=False), device=device)  # one upload per epoch
-        for start in range(0, n, batch_size):
-            index = permutation[start : start + batch_size]
-            x, y = tree.map_leaves(_Rows(index), (self.x, self.y))
+        padded = pad and n > batch_size and short
+        if order is None and not padded and not fresh:
+            data = (self.x, self.y)  # in sequence: plain slices, no copy at all
+        else:
+            order = np.arange(n) if order is None else order
+            if padded:
+                order = np.concatenate([order, np.full(short, order[-1])])
+            leaves = tree.flatten((self.x, self.y))[0]
+            device = next((device_of(a) for a in leaves if a is not None), None)
+            permutation = asarray(order.astype(np.int64, copy=False), device=device)  # one upload per epoch
+            if fresh:
+                for start in range(0, n, batch_size):
+                    index = permutation[start : start + batch_size]
+                    x, y = tree.map_leaves(_Rows(index), (self.x, self.y))
+                    yield x, y, min(start + batch_size, n) - start
+                return
+            data = tree.map_leaves(_Rows(permutation), (self.x, self.y))
+        total = n + (short if padded else 0)
+        sizes = [min(batch_size, total - start) for start in range(0, total, batch_size)]
+        # one split op per tensor per epoch: slicing eager TensorFlow tensors one by one
+        # costs ~150 µs each through tf.Tensor.__getitem__
+        leaves, spec = tree.flatten(data)
+        sequential = data is not None and order is None
+        key = (tuple(sizes), padded)
+        if sequential and self._pieces is not None and self._pieces[0] == key:
+            pieces = self._pieces[1]  # the same cut as last epoch (TensorFlow's split copies)
+        else:
+            pieces = [None if a is None else _split_rows(a, sizes) for a in leaves]
+            if sequential:
+                self._pieces = (key, pieces)
+        for index, start in enumerate(range(0, total, batch_size)):
+            x, y = tree.unflatten(spec, [None if p is None else p[index] for p in pieces])
             yield x, y, min(start + batch_size, n) - start
 
 
@@ -173,7 +217,11 @@ class LoaderData:
             return None
 
     def batches(
-        self, batch_size: int, order: np.ndarray[Any, Any] | None = None, pad: bool = False
+        self,
+        batch_size: int,
+        order: np.ndarray[Any, Any] | None = None,
+        pad: bool = False,
+        fresh: bool = False,
     ) -> Iterator[Batch]:
         for item in self.loader:
             if isinstance(item, (tuple, list)) and len(item) == 2:

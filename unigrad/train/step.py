@@ -26,6 +26,7 @@ from typing import Any
 from .. import optim
 from ..autograd import GradientTape, no_grad, stop_gradient
 from ..ops.creation import astype
+from ..ops.manipulation import reshape as manipulation_reshape
 from ..ops.manipulation import stack
 from ..types import Array
 from .function import function
@@ -140,7 +141,9 @@ def _values(loss: Array | None, prediction: Any, y: Any, metrics: Sequence[Metri
     values = [] if loss is None else [stop_gradient(loss)]
     values += [metric(prediction, y) for metric in metrics]
     dtype = values[0].dtype
-    return stack([astype(v, dtype) for v in values])
+    if len(values) == 1:
+        return manipulation_reshape(values[0], (1,))  # no copy, no stack: just the loss
+    return stack([astype(v, dtype, copy=False) for v in values])
 
 
 def _check_scalar(loss: Array) -> None:
