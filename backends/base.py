@@ -32,7 +32,16 @@ from unigrad.ops import searching as _searching
 from unigrad.ops import statistical as _statistical
 from unigrad.ops import unary as _unary
 
-__all__ = ["Backend", "BackendNotImplementedError", "NAMESPACE", "LINALG", "CORE", "AUTOGRAD"]
+__all__ = [
+    "Backend",
+    "BackendNotImplementedError",
+    "NAMESPACE",
+    "LINALG",
+    "CORE",
+    "AUTOGRAD",
+    "MODULES",
+    "modules_of",
+]
 
 
 class BackendNotImplementedError(UnigradError, NotImplementedError, AttributeError):
@@ -87,6 +96,28 @@ AUTOGRAD: tuple[str, ...] = (
     "custom_gradient",  # (f returning (y, grad_fn)) -> differentiable function
     "function_apply",  # (ug.autograd.Function subclass, args) -> outputs
 )
+
+
+# The file names every built-in backend has (same names side by side, as Keras 3
+# keeps them), each contributing its ``__all__`` to the backend's namespace.
+MODULES: tuple[str, ...] = (
+    "core",
+    "device",
+    "creation",
+    "elementwise",
+    "manipulation",
+    "statistical",
+    "searching",
+    "linalg",
+    "autograd",
+    "nn",
+    "nn_layers",
+)
+
+
+def modules_of(package: str) -> tuple[str, ...]:
+    """The namespace modules of a backend package laid out as the built-in ones."""
+    return tuple(f"{package}.{module}" for module in MODULES)
 
 
 class Backend:

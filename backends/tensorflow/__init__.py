@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import ClassVar
 
-from unigrad.backends.base import Backend
+from unigrad.backends.base import Backend, modules_of
 
 __all__ = ["TensorFlowBackend"]
 
@@ -19,22 +19,7 @@ class TensorFlowBackend(Backend):
     name: ClassVar[str] = "tensorflow"
     aliases: ClassVar[tuple[str, ...]] = ("tf",)
     framework: ClassVar[str] = "tensorflow"
-    namespace_modules: ClassVar[tuple[str, ...]] = tuple(
-        f"{__name__}.{module}"
-        for module in (
-            "core",
-            "device",
-            "creation",
-            "elementwise",
-            "manipulation",
-            "statistical",
-            "searching",
-            "linalg",
-            "autograd",
-            "nn",
-            "nn_layers",
-        )
-    )
+    namespace_modules: ClassVar[tuple[str, ...]] = modules_of(__name__)
 
     def __init__(self) -> None:
         import tensorflow as tf

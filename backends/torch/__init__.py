@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from unigrad.backends.base import Backend
+from unigrad.backends.base import Backend, modules_of
 
 __all__ = ["TorchBackend"]
 
@@ -15,22 +15,7 @@ class TorchBackend(Backend):
     name: ClassVar[str] = "torch"
     aliases: ClassVar[tuple[str, ...]] = ("pytorch",)
     framework: ClassVar[str] = "torch"
-    namespace_modules: ClassVar[tuple[str, ...]] = tuple(
-        f"{__name__}.{module}"
-        for module in (
-            "core",
-            "device",
-            "creation",
-            "elementwise",
-            "manipulation",
-            "statistical",
-            "searching",
-            "linalg",
-            "autograd",
-            "nn",
-            "nn_layers",
-        )
-    )
+    namespace_modules: ClassVar[tuple[str, ...]] = modules_of(__name__)
 
     def __init__(self) -> None:
         import torch
