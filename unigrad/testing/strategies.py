@@ -38,6 +38,7 @@ __all__ = [
     "elements",
     "arrays",
     "tensors",
+    "module_inputs",
 ]
 
 SPECIAL_FLOATS = (float("nan"), float("inf"), -float("inf"), -0.0, 0.0)
@@ -138,3 +139,76 @@ def tensors(
     from ..ops.creation import asarray
 
     return arrays(dtype, shape, elements=elements, **element_options).map(asarray)
+
+
+def _first_layer(module: Any) -> Any:
+    children = list(module.children()) if hasattr(module, "children") else []
+    from ..nn import container
+
+    if isinstance(module, container.Sequential) and children:
+        return _first_layer(children[0])
+    return module
+
+
+def module_inputs(
+    module: Any,
+    *,
+    batch: st.SearchStrategy[int] | None = None,
+    length: st.SearchStrategy[int] | None = None,
+    side: st.SearchStrategy[int] | None = None,
+    **element_options: Any,
+) -> st.SearchStrategy[np.ndarray[Any, Any]]:
+    """NumPy inputs that fit ``module`` (its first layer, for a ``Sequential``).
+
+    Knows ``Linear``, ``Conv1d``, ``Conv2d``, ``BatchNorm1d/2d``, ``LayerNorm``,
+    ``Embedding`` (integer indices), ``LSTM`` and ``MultiheadAttention`` (one
+    input, used as query, key and value). ``batch``, ``length`` (sequences) and
+    ``side`` (image height and width) are strategies for the free sizes.
+    """
+    from .. import nn
+
+    batch = batch if batch is not None else st.integers(1, 4)
+    length = length if length is not None else st.integers(1, 5)
+    side = side if side is not None else st.integers(4, 8)
+    layer = _first_layer(module)
+    options = {"low": -3.0, "high": 3.0, "special": False, **element_options}
+
+    def floats(shape: st.SearchStrategy[tuple[int, ...]]) -> st.SearchStrategy[np.ndarray[Any, Any]]:
+        return arrays("float32", shape, **options)
+
+    if isinstance(layer, nn.Linear):
+        return floats(batch.map(lambda n: (n, layer.in_features)))
+    if isinstance(layer, (nn.Conv2d, nn.BatchNorm2d)):
+        channels = layer.in_channels if isinstance(layer, nn.Conv2d) else layer.num_features
+        last = getattr(layer, "data_format", "channels_first") == "channels_last"
+        return floats(
+            st.tuples(batch, side).map(
+                lambda t: (t[0], t[1], t[1], channels) if last else (t[0], channels, t[1], t[1])
+            )
+        )
+    if isinstance(layer, nn.Conv1d):
+        return floats(st.tuples(batch, side).map(lambda t: (t[0], layer.in_channels, t[1])))
+    if isinstance(layer, nn.BatchNorm1d):
+        return floats(batch.map(lambda n: (max(n, 2), layer.num_features)))
+    if isinstance(layer, nn.LayerNorm):
+        return floats(batch.map(lambda n: (n, *layer.normalized_shape)))
+    if isinstance(layer, nn.Embedding):
+        return arrays("int64", st.tuples(batch, length), low=0, high=layer.num_embeddings - 1)
+    if isinstance(layer, nn.LSTM):
+        first = getattr(layer, "batch_first", False)
+        return floats(
+            st.tuples(batch, length).map(
+                lambda t: (t[0], t[1], layer.input_size) if first else (t[1], t[0], layer.input_size)
+            )
+        )
+    if isinstance(layer, nn.MultiheadAttention):
+        first = getattr(layer, "batch_first", False)
+        return floats(
+            st.tuples(batch, length).map(
+                lambda t: (t[0], t[1], layer.embed_dim) if first else (t[1], t[0], layer.embed_dim)
+            )
+        )
+    raise TypeError(
+        f"module_inputs does not know what a {type(layer).__name__} takes; draw its inputs with "
+        "arrays(dtype, shape) instead"
+    )
