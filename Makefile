@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test lint check bench clean
+.PHONY: install demo test lint docs check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # CPU builds of the frameworks, pinned (requirements/frameworks.txt), then unigrad itself.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/frameworks.txt
-	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev,examples,onnx]"
+	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev,examples,onnx,docs]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,7 +29,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-check: lint test
+# the site, built as CI builds it: a broken link or reference fails the build
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+check: lint docs test
 
 bench: install
 	$(BIN)/python benchmarks/dispatch.py

@@ -6,7 +6,7 @@ or ``tf.Tensor``), plus backend selection, seeded random numbers and
 conversions. Importing unigrad imports no framework; each is imported on its
 backend's first use.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> with ug.use_backend("torch"):
     ...     x = ug.ones((2, 3))

@@ -5,7 +5,7 @@ PyTorch: the same code gives the same gradients on both. ``ug.grad`` and
 ``ug.value_and_grad`` are the functional form, ``ug.custom_gradient`` and
 ``ug.autograd.Function`` the two ways to define an op's backward pass.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> x = ug.asarray([1.0, 2.0, 3.0])
     >>> with ug.GradientTape() as tape:
@@ -53,7 +53,7 @@ class GradientTape:
     ``persistent=True``. Tapes nest: a gradient taken inside an outer tape is
     itself differentiable, for higher-order derivatives.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([[1.0, 2.0]]))
         >>> with ug.GradientTape() as tape:
@@ -181,7 +181,7 @@ def value_and_grad(
     ``(value, grads)`` or ``((value, aux), grads)``; ``grads`` is a tuple when
     ``argnums`` is.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> f = lambda x, y: ug.sum(x * y)
         >>> value, grads = ug.value_and_grad(f, argnums=(0, 1))(ug.ones(2), ug.full(2, 3.0))
@@ -227,7 +227,7 @@ def grad(
 ) -> Callable[..., Any]:
     """The gradient of scalar ``f`` with respect to the arguments in ``argnums``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> df = ug.grad(lambda x: ug.sum(x ** 3))
         >>> ug.to_numpy(df(ug.asarray([1.0, 2.0]))).tolist()
@@ -249,7 +249,7 @@ def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
     ``f(*args)`` returns ``(y, grad_fn)``; ``grad_fn(dy)`` returns the gradient
     for each argument (``None`` where there is none).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> @ug.custom_gradient
         ... def clip_gradient(x):
@@ -283,7 +283,7 @@ class Function:
     takes any attribute. ``backward`` returns one gradient per input of
     ``forward`` (``None`` for non-tensor inputs).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> class MyReLU(ug.autograd.Function):
         ...     @staticmethod
@@ -342,7 +342,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
 
     One backward pass per output element.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> J = ug.jacobian(lambda x: x * x)(ug.asarray([1.0, 2.0]))
         >>> ug.to_numpy(J).tolist()
@@ -374,7 +374,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
 def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     """``x -> d² f(x) / d x²`` for scalar ``f``, shaped ``x.shape + x.shape``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> H = ug.hessian(lambda x: ug.sum(x ** 3))(ug.asarray([1.0, 2.0]))
         >>> ug.to_numpy(H).tolist()

@@ -131,7 +131,7 @@ def backend_instance(name: str) -> Backend:
 def available_backends() -> list[str]:
     """Canonical names of the backends whose framework is installed, without importing any.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> set(ug.available_backends()) <= {"torch", "tensorflow"} | set(ug.config._entry_points())
         True
@@ -213,7 +213,7 @@ def set_backend(name: str) -> None:
     registered third-party backends. The framework is imported on first use.
     Inside a ``use_backend`` block the block's backend still wins until it ends.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.set_backend("pytorch")
         >>> ug.get_backend()
@@ -236,7 +236,7 @@ def get_backend() -> str:
 def use_backend(name: str) -> Iterator[Backend]:
     """Run a block on another backend, in this thread or asyncio task only.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> with ug.use_backend("torch"):
         ...     ug.get_backend()

@@ -33,7 +33,7 @@ _KIND_ALIASES = {"cuda": "gpu", "xla_gpu": "gpu"}
 def parse_device(name: object) -> DeviceSpec:
     """Read a device name in unigrad's or a framework's spelling.
 
-    Example:
+    Examples:
         >>> from unigrad.device import parse_device
         >>> str(parse_device("/device:GPU:1")), str(parse_device("cuda"))
         ('gpu:1', 'gpu:0')
@@ -56,7 +56,7 @@ def unknown_device(name: object, available: Sequence[str]) -> DeviceError:
 def devices() -> list[str]:
     """Devices the active backend can place tensors on, e.g. ``["cpu:0", "gpu:0"]``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.devices()[0]
         'cpu:0'

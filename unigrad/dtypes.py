@@ -56,7 +56,7 @@ _builtin_bool = bool
 class DType(str):
     """A data type, named as in the Array API standard.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.float32
         unigrad.float32
@@ -205,7 +205,7 @@ _DEFAULT_FOR_SCALAR: dict[type, DType] = {
 def as_dtype(dtype: Any) -> DType:
     """Return the unigrad dtype for a name, a unigrad/NumPy/PyTorch/TensorFlow dtype.
 
-    Example:
+    Examples:
         >>> import numpy as np, unigrad as ug
         >>> ug.as_dtype(np.float64)
         unigrad.float64
@@ -296,7 +296,7 @@ def result_type(*arrays_and_dtypes: Any) -> DType:
     Arrays and dtypes promote by the Array API table; Python scalars are weak
     (``int8`` array with ``1`` stays ``int8``).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.result_type(ug.uint8, ug.int8)
         unigrad.int16
@@ -347,7 +347,7 @@ _KIND_GROUPS = {
 def isdtype(dtype: Any, kind: Any) -> _builtin_bool:
     """Whether ``dtype`` is of ``kind``: a dtype, a kind name, or a tuple of them.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.isdtype(ug.float32, "real floating")
         True

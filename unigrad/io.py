@@ -7,7 +7,7 @@ the step count. Tensors go into the safetensors body under their path
 (``"model/0.weight"``); the structure and the plain values go into its
 metadata as JSON. Nothing is pickled, so loading a file cannot run code.
 
-Example:
+Examples:
     >>> import os, tempfile, unigrad as ug
     >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.safetensors")
     >>> ug.save({"w": ug.ones(2), "step": 3}, path)

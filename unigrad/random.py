@@ -7,7 +7,7 @@ what makes initial weights agree across backends. The price is a host-to-device
 copy per draw; code that draws inside a hot loop on a GPU (dropout masks) may
 use the framework's own stream instead, and says so where it does.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> ug.random.seed(0)
     >>> a = ug.to_numpy(ug.random.normal((2,)))
@@ -81,7 +81,7 @@ def _emit(
 class Generator:
     """An independent stream of random tensors, seeded once.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> g = ug.random.Generator(42)
         >>> g.uniform((3,)).shape == (3,)

@@ -4,7 +4,7 @@ Lists, tuples (named tuples included) and dicts are containers; anything else
 is a leaf. Gradients come back in the structure of the sources, and parameter
 dicts pass through ``ug.grad`` as they are.
 
-Example:
+Examples:
     >>> from unigrad import tree
     >>> leaves, spec = tree.flatten({"w": 1, "b": [2, 3]})
     >>> leaves

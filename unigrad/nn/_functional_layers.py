@@ -7,7 +7,7 @@ normalized form of ``_generic_layers.py``, and calls the active backend's
 ``nn_<name>``: a fused kernel where the backend has one, else the generic
 definition. Images are NCHW unless ``data_format="channels_last"`` (NHWC).
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> import unigrad.nn.functional as F
     >>> x, w = ug.ones((1, 2, 5, 5)), ug.ones((3, 2, 3, 3))

@@ -34,7 +34,7 @@ class MultiheadAttention(Module):
     Attention dropout draws its masks from ``ug.random``. ``add_bias_kv`` and
     ``add_zero_attn`` are not supported.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> attention = ug.nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)

@@ -106,7 +106,7 @@ class BatchNorm1d(_BatchNorm):
     ``num_batches_tracked``) toward the batch's, with the unbiased variance;
     evaluation normalizes with them. ``momentum=None`` is a cumulative average.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> bn = ug.nn.BatchNorm1d(4)
         >>> _ = bn(ug.random.normal((8, 4)))
@@ -122,7 +122,7 @@ class BatchNorm2d(_BatchNorm):
 
     As ``torch.nn.BatchNorm2d``; see :class:`BatchNorm1d` for the statistics.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> bn = ug.nn.BatchNorm2d(3).eval()
         >>> tuple(bn(ug.ones((2, 3, 4, 4))).shape)

@@ -14,7 +14,7 @@ __all__ = ["Sequential", "ModuleList"]
 class Sequential(Module):
     """Modules applied in order; named ``"0"``, ``"1"``, ... or by an ``OrderedDict``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> model = ug.nn.Sequential(ug.nn.Linear(4, 3), ug.nn.ReLU(), ug.nn.Linear(3, 1))
         >>> list(model.state_dict())

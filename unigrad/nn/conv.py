@@ -86,7 +86,7 @@ class Conv1d(_ConvNd):
     As ``torch.nn.Conv1d``: weight ``(out_channels, in_channels / groups, kernel_size)``,
     PyTorch's default initialisation drawn from ``ug.random``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> conv = ug.nn.Conv1d(4, 8, kernel_size=3, padding="same")
@@ -106,7 +106,7 @@ class Conv2d(_ConvNd):
     ``(out_channels, in_channels / groups, kH, kW)``, bias ``(out_channels,)``,
     initialised as PyTorch does, from ``ug.random``. Only zero padding.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> conv = ug.nn.Conv2d(3, 16, kernel_size=3, stride=2, padding=1)

@@ -5,7 +5,7 @@ it has one that agrees with the generic definition (``_generic.py``), else
 that definition. Losses are written once over those, with PyTorch's
 semantics (``reduction=``, ``weight=``, ``ignore_index=``, ``label_smoothing=``).
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> import unigrad.nn.functional as F
     >>> logits = ug.asarray([[2.0, 0.5, -1.0]])

@@ -17,7 +17,7 @@ __all__ = ["Linear", "Identity", "Flatten"]
 class Linear(Module):
     """``y = x @ weight.T + bias``, initialised as PyTorch's ``nn.Linear``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> layer = ug.nn.Linear(3, 2)

@@ -33,7 +33,7 @@ class Module:
     A module runs on the backend its parameters live on: calling it switches
     to that backend for the call if another one is active.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> class Affine(ug.nn.Module):
         ...     def __init__(self):

@@ -27,7 +27,7 @@ class Parameter(metaclass=_ParameterType):
     ``assign(value)``, ``assign_add(delta)`` and ``assign_sub(delta)``, which
     update it in place without being recorded.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.zeros(3))
         >>> _ = w.assign_add(ug.ones(3))

@@ -20,7 +20,7 @@ class MaxPool2d(Module):
     (at most half the kernel) never wins, ``dilation`` and ``ceil_mode`` as
     PyTorch. ``return_indices`` is not supported.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> tuple(ug.nn.MaxPool2d(2)(ug.ones((1, 3, 8, 8))).shape)
         (1, 3, 4, 4)
@@ -68,7 +68,7 @@ class AvgPool2d(Module):
     padding counts in the mean unless ``count_include_pad=False``;
     ``ceil_mode`` and ``divisor_override`` as PyTorch.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> tuple(ug.nn.AvgPool2d(2)(ug.ones((1, 3, 8, 8))).shape)
         (1, 3, 4, 4)

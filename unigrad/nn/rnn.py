@@ -34,7 +34,7 @@ class LSTM(Module):
     drawn from ``ug.random``. ``dropout`` between layers draws its masks from
     ``ug.random`` too. ``proj_size`` is not supported.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.random.seed(0)
         >>> lstm = ug.nn.LSTM(input_size=3, hidden_size=5, num_layers=2, batch_first=True)

@@ -36,7 +36,7 @@ def _fmt(shape: Shape) -> str:
 def broadcast_shapes(*shapes: Sequence[int]) -> Shape:
     """The shape that arrays of ``shapes`` broadcast to (Array API ``broadcast_shapes``).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.broadcast_shapes((2, 1), (3,))
         (2, 3)

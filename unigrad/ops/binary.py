@@ -47,7 +47,7 @@ __all__ = [
 def add(x1: ArrayLike, x2: ArrayLike, /) -> Array:
     """``x1 + x2``, elementwise with broadcasting and Array API promotion.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.add(ug.asarray([1, 2]), 1))
         array([2, 3])

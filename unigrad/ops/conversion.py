@@ -38,7 +38,7 @@ def to_numpy(x: Any, *, copy: bool = False) -> np.ndarray[Any, Any]:
     A CPU torch tensor shares its buffer (as ``Tensor.numpy()``); a TensorFlow
     tensor gives a read-only view. Pass ``copy=True`` for an array you may write to.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.asarray([1, 2]))
         array([1, 2])
@@ -54,7 +54,7 @@ def convert(x: Any, backend: str) -> Any:
     Works on a tensor or on lists, tuples and dicts of tensors (a state dict).
     Buffers that TensorFlow cannot take safely (misaligned, strided) are copied.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> t = ug.convert(ug.asarray([1.0, 2.0]), "torch")
         >>> type(t).__module__

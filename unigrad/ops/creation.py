@@ -37,7 +37,7 @@ def arange(
 ) -> Array:
     """Evenly spaced values in ``[start, stop)``; integers give ``int64``, floats ``float32``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.arange(3))
         array([0, 1, 2])
@@ -55,7 +55,7 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
     Python floats become ``float32`` and ints ``int64`` (the defaults on every
     backend); a NumPy array keeps its dtype.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.asarray([1.5, 2.0]).dtype == ug.float32
         True
@@ -154,7 +154,7 @@ def meshgrid(*arrays: Array, indexing: str = "xy") -> list[Array]:
 def ones(shape: int | tuple[int, ...], *, dtype: Any = None, device: Any = None) -> Array:
     """A tensor of ones.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.ones((2,), dtype=ug.int32))
         array([1, 1], dtype=int32)
@@ -214,7 +214,7 @@ def zeros_like(x: Array, /, *, dtype: Any = None, device: Any = None) -> Array:
 def astype(x: Array, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Array:
     """``x`` cast to ``dtype`` (any unigrad, NumPy or framework dtype).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.astype(ug.asarray([1.7]), ug.int32).dtype == ug.int32
         True

@@ -23,7 +23,7 @@ __all__ = [
 def matmul(x1: Array, x2: Array, /) -> Array:
     """Matrix product with NumPy's rules for 1-d operands and batch broadcasting.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.matmul(ug.ones((2, 3)), ug.ones((3, 4))).shape == (2, 4)
         True

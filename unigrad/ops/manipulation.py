@@ -50,7 +50,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
 def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (flattened first if ``axis`` is None).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.concat([ug.zeros(1), ug.ones(2)]))
         array([0., 1., 1.], dtype=float32)
@@ -110,7 +110,7 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
 def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Array:
     """``x`` with a new shape of the same size; one size may be -1.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.reshape(ug.arange(6), (2, -1)).shape == (2, 3)
         True

@@ -110,7 +110,7 @@ def sum(
 ) -> Array:
     """Sum along ``axis``; integers accumulate in ``int64``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> ug.to_numpy(ug.sum(ug.ones((2, 3)), axis=1))
         array([3., 3.], dtype=float32)

@@ -6,7 +6,7 @@ every backend; where a backend has a fast path that computes the same thing
 (``torch._foreach_*``, TensorFlow's fused resource-apply ops), a group takes
 it. Gradients are separate from parameters in unigrad, so ``step`` takes them.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> w = ug.nn.Parameter(ug.asarray([1.0, -2.0]))
     >>> opt = ug.optim.Adam([w], lr=0.1)

@@ -35,7 +35,7 @@ class Adagrad(Optimizer):
         foreach: ``None`` takes the backend's fast path where it computes the same
             maths, ``True`` insists on it, ``False`` always runs the generic path.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([1.0]))
         >>> opt = ug.optim.Adagrad([w], lr=0.5)

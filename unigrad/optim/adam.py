@@ -36,7 +36,7 @@ class Adam(Optimizer):
         foreach: ``None`` takes the backend's fast path where it computes the same
             maths, ``True`` insists on it, ``False`` always runs the generic path.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([1.0]))
         >>> opt = ug.optim.Adam([w], lr=0.1)
@@ -88,7 +88,7 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """``torch.optim.AdamW``: Adam with decoupled weight decay, ``p *= 1 - lr * weight_decay`` each step.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([1.0]))
         >>> opt = ug.optim.AdamW([w], lr=0.1, weight_decay=0.5)

@@ -29,7 +29,7 @@ def clip_grad_norm(
     ``min(max_norm / (total_norm + 1e-6), 1)``, also when that is 1, so that no
     value has to leave the device. ``None`` gradients pass through.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> (clipped,), norm = ug.optim.clip_grad_norm([ug.asarray([3.0, 4.0])], max_norm=1.0)
         >>> float(ug.to_numpy(norm)), [round(v, 4) for v in ug.to_numpy(clipped).tolist()]
@@ -55,7 +55,7 @@ def clip_grad_norm(
 def clip_grad_value(grads: Iterable[Array | None], clip_value: float) -> list[Array | None]:
     """Each gradient clipped elementwise to ``[-clip_value, clip_value]``, as ``clip_grad_value_``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> (clipped,) = ug.optim.clip_grad_value([ug.asarray([-3.0, 0.5])], 1.0)
         >>> ug.to_numpy(clipped).tolist()

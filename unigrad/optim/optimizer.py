@@ -44,7 +44,7 @@ class Optimizer:
     function of the backend's fast module (``unigrad/optim/_fast_<backend>.py``)
     that may take a whole group at once.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([1.0, 2.0]))
         >>> opt = ug.optim.SGD([w], lr=0.5)

@@ -37,7 +37,7 @@ class RMSprop(Optimizer):
         foreach: ``None`` takes the backend's fast path where it computes the same
             maths, ``True`` insists on it, ``False`` always runs the generic path.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.asarray([1.0]))
         >>> opt = ug.optim.RMSprop([w], lr=0.01, alpha=0.75)

@@ -13,7 +13,7 @@ to rounding; but a learning rate changed by hand is overwritten at the next
 ``step()``, and two schedules on one optimizer do not multiply as PyTorch's
 chainable ones do (compose them in a :class:`LambdaLR` instead).
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> opt = ug.optim.SGD([ug.nn.Parameter(ug.zeros(2))], lr=1.0)
     >>> schedule = ug.optim.schedules.StepLR(opt, step_size=2, gamma=0.5)
@@ -61,7 +61,7 @@ def exponential_decay(step: int, base_lr: float, gamma: float) -> float:
 def cosine_decay(step: int, base_lr: float, T_max: int, eta_min: float = 0.0) -> float:  # noqa: N803
     """Half a cosine from ``base_lr`` at 0 down to ``eta_min`` at ``T_max`` (and back up after, as PyTorch).
 
-    Example:
+    Examples:
         >>> from unigrad.optim.schedules import cosine_decay
         >>> cosine_decay(0, 1.0, 10), cosine_decay(5, 1.0, 10), cosine_decay(10, 1.0, 10)
         (1.0, 0.5, 0.0)
@@ -206,7 +206,7 @@ class LinearLR(LRScheduler):
 class LinearWarmup(LinearLR):
     """A linear ramp from ``start_factor * base_lr`` to ``base_lr`` over ``warmup_steps``, then constant.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> opt = ug.optim.SGD([ug.nn.Parameter(ug.zeros(1))], lr=1.0)
         >>> warmup = ug.optim.schedules.LinearWarmup(opt, warmup_steps=4, start_factor=0.0)

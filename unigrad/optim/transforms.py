@@ -16,7 +16,7 @@ ones wrote, so ``count_steps()`` first gives the others an up-to-date
 ``eps`` placement, same bias corrections), over ``ug`` ops, so it runs on
 every backend.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> from unigrad.optim import transforms as T
     >>> sgd = T.chain(T.trace(momentum=0.9), T.scale_by_learning_rate(0.1))
@@ -97,7 +97,7 @@ def _lerp(start: Array, end: Array, weight: float) -> Array:
 def chain(*transforms: Transform) -> Transform:
     """The transforms applied one after another, their states merged in one dict per parameter.
 
-    Example:
+    Examples:
         >>> from unigrad.optim import transforms as T
         >>> sgd = T.chain(T.add_decayed_weights(1e-4), T.scale_by_learning_rate(0.1))
     """

@@ -1,6 +1,6 @@
 """``assert_backends_agree``: one line to check that a function or model gives the same numbers everywhere.
 
-Example:
+Examples:
     >>> import numpy as np, unigrad as ug
     >>> from unigrad.testing import assert_backends_agree
     >>> x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)

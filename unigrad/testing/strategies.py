@@ -3,7 +3,7 @@
 ``arrays()`` draws NumPy arrays (backend-neutral test data, convertible to any
 backend); ``tensors()`` draws the same and hands them to the active backend.
 
-Example:
+Examples:
     >>> from hypothesis import given
     >>> import unigrad as ug
     >>> from unigrad.testing import strategies as ugst

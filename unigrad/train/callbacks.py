@@ -15,7 +15,7 @@ callback may add to (:class:`LearningRateScheduler` adds ``"lr"``); the
 :class:`History` records them. Setting ``self.stop_training = True`` in any
 hook ends training after the current batch.
 
-Example:
+Examples:
     >>> import numpy as np, unigrad as ug
     >>> from unigrad.train.callbacks import Callback
     >>> class Epochs(Callback):

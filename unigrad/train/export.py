@@ -112,7 +112,7 @@ def export(
         ExportError: the model could not be traced, moved to the format's backend, or written.
         BackendNotInstalledError: the format's framework or converter is not installed.
 
-    Example:
+    Examples:
         >>> import os, tempfile, torch, unigrad as ug
         >>> with ug.use_backend("torch"):
         ...     model = ug.nn.Sequential(ug.nn.Linear(4, 2), ug.nn.ReLU())

@@ -146,7 +146,7 @@ def fit(
             :class:`NonFiniteLossError` (a ``FloatingPointError``), ``"warn"``
             warns and ends training, ``"continue"`` trains on.
 
-    Example:
+    Examples:
         >>> import numpy as np, unigrad as ug
         >>> with ug.use_backend("torch"):
         ...     ug.random.seed(0)
@@ -243,7 +243,7 @@ def evaluate(
 ) -> dict[str, float]:
     """The mean ``loss`` and ``metrics`` of ``model`` (in eval mode, no gradients) over the data.
 
-    Example:
+    Examples:
         >>> import numpy as np, unigrad as ug
         >>> with ug.use_backend("torch"):
         ...     model = ug.nn.Identity()
@@ -280,7 +280,7 @@ def predict(model: Any, x: Any, *, batch_size: int = 32, compile: bool | str = "
     ``x`` is as for :func:`fit`; a loader may yield ``x`` or ``(x, y)`` (``y``
     is ignored). A model with several outputs gives them in the same structure.
 
-    Example:
+    Examples:
         >>> import numpy as np, unigrad as ug
         >>> with ug.use_backend("torch"):
         ...     out = ug.predict(ug.nn.Identity(), np.arange(5.0)[:, None], batch_size=2)

@@ -33,7 +33,7 @@ def function(fn: Callable[..., Any] | None = None, *, jit_compile: bool = False,
         **options: passed to ``tf.function`` / ``torch.compile`` of the backend
             that compiles (``reduce_retracing=``, ``mode=``, ``dynamic=``, ...).
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> @ug.function
         ... def scaled_sum(x):

@@ -6,7 +6,7 @@ size, so an epoch's value is the mean over its samples however the last batch
 is cut. Metrics are given by name (``"accuracy"``, ``"mse"``, ``"mae"``), as a
 function (named by its ``__name__``), or as a :class:`Metric`.
 
-Example:
+Examples:
     >>> import unigrad as ug
     >>> from unigrad.train import metrics
     >>> scores = ug.asarray([[2.0, 0.1], [0.3, 0.9], [1.0, 0.0]])
@@ -95,7 +95,7 @@ def mae(prediction: Array, target: Array) -> Array:
 class Metric:
     """A named batch-mean metric: ``Metric(fn, name)`` calls ``fn(prediction, target)``.
 
-    Example:
+    Examples:
         >>> import unigrad as ug
         >>> from unigrad.train.metrics import Metric
         >>> worst = Metric(lambda p, t: ug.max(ug.abs(p - t)), name="max_error")
