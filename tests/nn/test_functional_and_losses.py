@@ -110,6 +110,15 @@ def test_linear_and_layer_norm_match_torch(ug_backend):
     assert_like_torch(generic, theirs, rtol=1e-9, atol=1e-10)
 
 
+@pytest.mark.backends("tensorflow")
+def test_linear_large_layers_path_matches_torch(ug_backend, monkeypatch):
+    from unigrad.backends.tensorflow import nn as tf_nn
+
+    monkeypatch.setattr(tf_nn, "_BATCH_MATMUL_FROM", 0)  # every 2-D linear through BatchMatMulV2(adj_y)
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)
+    assert_like_torch(with_grads(F.linear, x, w, b), torch_with_grads(TF.linear, x, w, b))
+
+
 def test_embedding(ug_backend):
     table = rng.standard_normal((5, 3))
     indices = np.array([[0, 4], [2, -1]])
