@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python benchmarks/dispatch.py
 	$(BIN)/python benchmarks/autograd.py
 	$(BIN)/python benchmarks/training.py
+	$(BIN)/python benchmarks/distributed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

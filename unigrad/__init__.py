@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math as _math
 
-from . import autograd, linalg, nn, optim, random, train, tree
+from . import autograd, distribute, linalg, nn, optim, random, train, tree
 from .autograd import (
     GradientTape,
     custom_gradient,
@@ -30,7 +30,7 @@ from .autograd import (
     value_and_grad,
 )
 from .config import available_backends, get_backend, set_backend, use_backend
-from .device import devices
+from .device import device, devices
 from .dtypes import (
     DType,
     as_dtype,
@@ -236,6 +236,7 @@ __all__ = [
     "use_backend",
     "available_backends",
     "devices",
+    "device",
     # errors
     "UnigradError",
     "BackendError",
@@ -437,6 +438,7 @@ __all__ = [
     "load",
     # sub-namespaces
     "autograd",
+    "distribute",
     "linalg",
     "nn",
     "optim",

@@ -9,12 +9,14 @@ the frameworks' own spellings (``"cuda:1"``, ``"/device:GPU:1"``,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import DeviceError
 
-__all__ = ["DeviceSpec", "parse_device", "unknown_device", "devices"]
+__all__ = ["DeviceSpec", "parse_device", "unknown_device", "devices", "device", "split_cpu"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +66,56 @@ def devices() -> list[str]:
     from .config import active_backend
 
     return list(active_backend().devices())
+
+
+@contextmanager
+def device(name: Any) -> Iterator[str]:
+    """Place the tensors and layers made inside the block on ``name`` (``"cpu:0"``, ``"gpu:1"``, ...).
+
+    Creation functions (``ug.zeros``, ``ug.asarray``, ...) called without
+    ``device=``, and the parameters of layers built in the block, go to the
+    device; an explicit ``device=`` still wins. It is the framework's own
+    scope (``with torch.device(...)``, ``with tf.device(...)``), entered for the
+    active backend, so native code in the block follows it too. Yields the
+    device's normalised name.
+
+    Raises:
+        unigrad.DeviceError: (a ``ValueError``) for a device that is not here;
+            the message lists those that are.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> with ug.device("cpu:0") as where:
+        ...     x = ug.ones(3)
+        >>> where, ug.device_of(x)
+        ('cpu:0', 'cpu:0')
+    """
+    from .config import active_backend
+
+    backend = active_backend()
+    scope = getattr(backend, "device_scope", None)
+    if scope is None:  # a third-party backend without scopes
+        raise DeviceError(f"the {backend.name!r} backend has no device scopes; pass device= to each call")
+    with scope(name) as placed:
+        yield placed
+
+
+def split_cpu(count: int) -> list[str]:
+    """Split TensorFlow's CPU into ``count`` logical devices ``"cpu:0"`` ... (for trying strategies).
+
+    TensorFlow fixes its devices when it initialises: call this first thing,
+    before any TensorFlow op and before the TensorFlow backend's first use.
+    PyTorch has one CPU device (run one process per replica there instead,
+    with :func:`unigrad.distribute.launch`).
+
+    Raises:
+        unigrad.DeviceError: TensorFlow has already initialised with another split.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> ug.distribute.split_cpu(2)  # doctest: +SKIP
+        ['cpu:0', 'cpu:1']
+    """
+    from .backends.tensorflow.device import split_cpu as split
+
+    return split(count)

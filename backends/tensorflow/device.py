@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import tensorflow as tf
 
 from unigrad.device import parse_device, unknown_device
+from unigrad.errors import DeviceError
 
-__all__ = ["devices", "device_of", "to_device", "default_device", "native_device"]
+__all__ = [
+    "devices",
+    "device_of",
+    "to_device",
+    "default_device",
+    "native_device",
+    "device_scope",
+    "split_cpu",
+]
 
 
 @functools.cache
@@ -61,3 +72,33 @@ def default_device() -> str:
         with tf.init_scope():
             return default_device()
     return str(parse_device(tf.identity(tf.constant(0.0)).device))
+
+
+@contextmanager
+def device_scope(device: Any) -> Iterator[str]:
+    """``with ug.device(...)``: a ``tf.device`` block (ops, constants and variables made in it go there)."""
+    name = native_device(device)
+    assert name is not None
+    with tf.device(name):
+        yield str(parse_device(name))
+
+
+def split_cpu(count: int) -> list[str]:
+    """Configure ``count`` logical CPUs; only possible before TensorFlow initialises its devices."""
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(f"split_cpu needs a count >= 1, got {count!r}")
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    current = tf.config.get_logical_device_configuration(cpu)
+    if current is not None and len(current) == count:
+        return [f"cpu:{i}" for i in range(count)]  # already split this way: nothing to do
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * count)
+    except RuntimeError as exc:  # "Virtual devices cannot be modified after being initialized"
+        have = len(tf.config.list_logical_devices("CPU"))
+        raise DeviceError(
+            f"cannot split the CPU into {count} devices: TensorFlow has already initialised with {have} "
+            "(an op ran, or the TensorFlow backend was used). Call ug.distribute.split_cpu() first "
+            "thing in the program, or in a fresh process"
+        ) from exc
+    _logical_devices.cache_clear()
+    return [f"cpu:{i}" for i in range(count)]

@@ -104,6 +104,11 @@ def _release(x: Tensor) -> None:
             x.requires_grad_(False)
 
 
+# The parameters a DistributedDataParallel forward left waiting for backward();
+# while any are, gradient() takes distribute.backward_for_ddp (see that module).
+ddp_waiting: list[Tensor] = []
+
+
 class Tape:
     """The backend half of ``ug.GradientTape``."""
 
@@ -139,6 +144,10 @@ class Tape:
         create_graph: bool,
     ) -> list[Tensor | None]:
         retain = self.persistent or create_graph
+        if ddp_waiting:
+            from .distribute import backward_for_ddp
+
+            return backward_for_ddp(targets, sources, output_gradients, retain, create_graph)
         if (
             len(targets) == 1
             and output_gradients is None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
 
 from unigrad.device import DeviceSpec, parse_device, unknown_device
 
-__all__ = ["devices", "device_of", "to_device", "default_device", "native_device"]
+__all__ = ["devices", "device_of", "to_device", "default_device", "native_device", "device_scope"]
 
 
 def devices() -> list[str]:
@@ -48,3 +50,15 @@ def to_device(x: torch.Tensor, device: Any) -> torch.Tensor:
 
 def default_device() -> str:
     return _name(torch.empty(0).device)
+
+
+@contextmanager
+def device_scope(device: Any) -> Iterator[str]:
+    """``with ug.device(...)``: torch's device context; factory calls without ``device=`` land there."""
+    if not isinstance(device, torch.device) and str(parse_device(device)) not in devices():
+        # (native_device maps any "cpu:N" to the one CPU; a scope should name a real device)
+        raise unknown_device(device, devices())
+    target = native_device(device)
+    assert target is not None
+    with target:
+        yield _name(target)

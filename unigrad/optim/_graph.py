@@ -61,7 +61,8 @@ def made_eagerly(init: Callable[[Any], dict[str, Any]], p: Any) -> dict[str, Any
 
 
 def is_variable(value: Any) -> bool:
-    return hasattr(value, "assign") and hasattr(value, "handle")
+    # (asked of the type: a tf.distribute variable's .handle raises outside a replica)
+    return hasattr(value, "assign") and hasattr(type(value), "handle")
 
 
 def prepare(group: ParamGroup, states: list[dict[str, Any]], params: list[Any]) -> None:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from .. import tree
 from ..autograd import no_grad
+from ..distribute import _hooks
 from ..errors import BackendMismatchError, DTypeError, ShapeError
 from ..ops.conversion import backend_of
 from ..types import Array
@@ -162,6 +163,9 @@ class Optimizer:
             if pairs:
                 work.append((group, [p for p, _ in pairs], [g for _, g in pairs]))
         with self._on_backend(), no_grad():
+            hook = _hooks.replica_update  # inside a tf.distribute replica: all-reduce, then update each copy
+            if hook is not None and hook(self, work):
+                return
             if self._backend.in_graph() and self._backend.name == "torch":
                 # torch.compile: leave the update to eager code (a graph break),
                 # where Python-side step counts and options stay live
@@ -228,14 +232,7 @@ class Optimizer:
         graph = self._backend.name == "tensorflow" and (
             self._backend.in_graph() or getattr(group, "lr_variable", None) is not None
         )
-        states = []
-        init = None
-        for p in params:
-            state = self._state.get(id(p))
-            if state is None:
-                init = init or self.transform(group).init
-                state = self._state[id(p)] = _graph.made_eagerly(init, p) if graph else init(p)
-            states.append(state)
+        states = self._states(group, params, graph)
         if graph:
             self._step_group_in_variables(group, params, grads, states, plan)
             return
@@ -245,14 +242,34 @@ class Optimizer:
             return
         updates, changed = transform.update(grads, states, params)
         for p, u in zip(params, updates, strict=True):
-            if not hasattr(p, "assign_add"):
+            # a plain torch.nn.Parameter (ug.nn.from_torch shares a module's own) has no
+            # assign_add; its in-place add_ is the same update (the step runs under no_grad)
+            assign_add = getattr(p, "assign_add", None) or getattr(p, "add_", None)
+            if assign_add is None:
                 raise TypeError(
                     f"the generic path updates parameters with assign_add, which a {type(p).__name__} "
                     "lacks; make parameters with ug.nn.Parameter"
                 )
-            p.assign_add(u)
+            assign_add(u)
         for state, change in zip(states, changed, strict=True):
             state.update(change)
+
+    def _states(self, group: Mapping[str, Any], params: list[Any], in_variables: bool) -> list[State]:
+        """Each parameter's state, made on its first step (outside any graph being traced)."""
+        states = []
+        init = None
+        for p in params:
+            state = self._state.get(id(p))
+            if state is None:
+                init = init or self.transform(group).init
+                state = self._state[id(p)] = _graph.made_eagerly(init, p) if in_variables else init(p)
+            states.append(state)
+        return states
+
+    def _make_state_variables(self, work: list[tuple[Any, list[Any], list[Any]]]) -> None:
+        """Put the state of ``work``'s parameters in variables now (a distribution strategy mirrors them)."""
+        for group, params, _ in work:
+            _graph.prepare(group, self._states(group, params, True), params)
 
     def _step_group_in_variables(
         self, group: Any, params: list[Any], grads: list[Any], states: list[State], plan: StepFn | None

@@ -28,7 +28,7 @@ from ..errors import UnigradError
 from ..ops.conversion import to_numpy
 from ..ops.manipulation import concat
 from ..tree import flatten, unflatten
-from .callbacks import Callback, History, ProgressBar
+from .callbacks import Callback, History, ModelCheckpoint, ProgressBar
 from .data import ArrayData, Batch, LoaderData, as_data, split
 from .hooks import CallbackList
 from .metrics import LossFn, Metric, RunningMeans, get_loss, get_metrics, prefixed
@@ -118,6 +118,7 @@ def fit(
     verbose: bool | int = True,
     compile: bool | str = "auto",
     on_nan: str = "stop",
+    strategy: Any = None,
 ) -> History:
     """Train ``model`` on ``x`` and ``y`` and return the :class:`~unigrad.train.callbacks.History`.
 
@@ -145,6 +146,11 @@ def fit(
         on_nan: on a NaN or infinite loss, ``"stop"`` raises
             :class:`NonFiniteLossError` (a ``FloatingPointError``), ``"warn"``
             warns and ends training, ``"continue"`` trains on.
+        strategy: a :class:`unigrad.distribute.DataParallel` to train under
+            (default: the one ``model`` was prepared with, if any). ``batch_size``
+            is then the global batch, split over the replicas; every replica
+            shuffles alike (``seed`` agreed with rank 0), and only the main
+            process shows progress and runs ``ModelCheckpoint``.
 
     Examples:
         >>> import numpy as np, unigrad as ug
@@ -166,6 +172,15 @@ def fit(
     if on_nan not in ("stop", "warn", "continue"):
         raise ValueError(f"on_nan must be 'stop', 'warn' or 'continue', got {on_nan!r}")
     backend = _model_backend(model)
+    strategy = strategy if strategy is not None else getattr(model, "_data_parallel", None)
+    if strategy is not None and getattr(model, "_data_parallel", None) is not strategy:
+        raise ValueError(
+            "fit(strategy=dp) needs a model prepared by it: model = dp.prepare(model), "
+            "then make the optimizer from model.parameters()"
+        )
+    if strategy is not None and not strategy.is_main:  # one process logs and writes
+        verbose = False
+        callbacks = [c for c in callbacks if not isinstance(c, ModelCheckpoint)]
     with config.use_backend(backend):
         loss_fn = get_loss(loss)
         metric_list = get_metrics(metrics, loss_fn)
@@ -175,7 +190,11 @@ def fit(
         # torch.compile guards on a view's offset: a compiled torch step gets gathered batches
         fresh_batches = compiled and backend == "torch"
         key = (loss, tuple(metrics))  # what the user gave: the same again reuses a compiled step
-        step = train_step(model, loss_fn, metric_list, optimizer, compiled, key)
+        if strategy is None:
+            step = train_step(model, loss_fn, metric_list, optimizer, compiled, key)
+        else:  # the strategy compiles (and replicates) the whole step itself
+            step = strategy.fit_step(train_step(model, loss_fn, metric_list, optimizer, False, key), compiled)
+            seed = strategy.agree(_fresh_seed() if seed is None else seed)
         val_step = None if validation is None else eval_step(model, loss_fn, metric_list, compiled, key)
         names = ["loss", *(metric.name for metric in metric_list)]
         history = History()
