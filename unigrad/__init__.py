@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math as _math
 
-from . import autograd, distribute, linalg, nn, optim, random, train, tree
+from . import autograd, distribute, linalg, models, nn, optim, random, train, tree
 from .autograd import (
     GradientTape,
     custom_gradient,
@@ -440,6 +440,7 @@ __all__ = [
     "autograd",
     "distribute",
     "linalg",
+    "models",
     "nn",
     "optim",
     "random",

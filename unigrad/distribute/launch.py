@@ -175,7 +175,8 @@ def launch(
         fn: a function importable by name (defined at a module's top level:
             spawned processes import it afresh).
         nprocs: how many replicas (processes).
-        args, kwargs: passed to ``fn`` in every replica (pickled).
+        args: positional arguments for ``fn`` in every replica (pickled).
+        kwargs: keyword arguments for ``fn`` in every replica (pickled).
         timeout: seconds the whole run may take; then every replica is
             stopped and :class:`LaunchTimeoutError` raised. None: no limit.
         env: extra environment variables for the replicas.

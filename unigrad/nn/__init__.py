@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import functional, init
 from .activation import GELU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .attention import MultiheadAttention
@@ -16,6 +18,27 @@ from .parameter import Parameter
 from .pooling import AvgPool2d, MaxPool2d
 from .rnn import LSTM
 from .sparse import Embedding
+
+
+def from_torch(module: Any) -> Module:
+    """A ``torch.nn.Module`` as a ``ug.nn.Module`` over its own parameters.
+
+    See :func:`unigrad.adapters.from_torch`.
+    """
+    from ..adapters import from_torch as wrap
+
+    return wrap(module)
+
+
+def from_keras(model: Any, input_shape: Any = None) -> Module:
+    """A Keras 3 model or layer as a ``ug.nn.Module`` over its own variables.
+
+    See :func:`unigrad.adapters.from_keras`.
+    """
+    from ..adapters import from_keras as wrap
+
+    return wrap(model, input_shape)
+
 
 __all__ = [
     "Module",
@@ -43,6 +66,8 @@ __all__ = [
     "BatchNorm2d",
     "LSTM",
     "MultiheadAttention",
+    "from_torch",
+    "from_keras",
     "functional",
     "init",
 ]

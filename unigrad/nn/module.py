@@ -339,6 +339,17 @@ class Module:
 
         return predict(self, x, **options)
 
+    # -- native models (unigrad.adapters) --------------------------------------
+
+    def to_native(self) -> Any:
+        """This model as a ``torch.nn.Module`` or ``keras.Model`` sharing its parameters.
+
+        See :func:`unigrad.adapters.to_native`.
+        """
+        from ..adapters.native import to_native
+
+        return to_native(self)
+
 
 def _buffer_value(current: Any, value: Any) -> Any:
     """What a buffer attribute holds after ``module.<buffer> = value``.

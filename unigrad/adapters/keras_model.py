@@ -1,0 +1,143 @@
+"""``ug.nn.from_keras``: an existing Keras 3 model or layer as a ``ug.nn.Module``, weights shared.
+
+Keras 3 keeps each weight in a ``keras.Variable`` around the backend's own
+variable (``variable.value``): a ``tf.Variable`` on Keras' TensorFlow backend,
+a ``torch.nn.Parameter`` on its torch backend. The wrapper's parameters and
+buffers are those native variables, so unigrad's tapes watch them and its
+optimizers update them in place, and Keras sees every update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..errors import UnigradError
+from ..nn.module import Module
+from .wrapped import WrappedModule
+
+__all__ = ["KerasModule", "from_keras"]
+
+_FRAMEWORKS = {"tensorflow": "tensorflow", "torch": "torch"}  # Keras backend -> unigrad backend
+
+
+class KerasModule(WrappedModule):
+    """A Keras model or layer seen as a ``ug.nn.Module``; made by :func:`from_keras`.
+
+    Trainable weights are the parameters, non-trainable ones (BatchNorm's
+    moving statistics, frozen layers) the buffers, named by their Keras path
+    below the model, with dots: ``"dense.kernel"``,
+    ``"batch_normalization.moving_mean"``. ``train()``/``eval()`` choose the
+    ``training=`` flag of each call. ``model`` is the wrapped Keras object.
+    """
+
+    def __init__(self, model: Any, framework: str) -> None:
+        super().__init__(model, framework)
+        object.__setattr__(self, "_gradients", {})  # id(variable) -> gradient, from bridged calls
+
+    @property
+    def model(self) -> Any:
+        """The wrapped Keras model or layer."""
+        return self._native
+
+    def _named_variables(self, variables: Sequence[Any]) -> list[tuple[str, Any]]:
+        root = f"{self._native.name}/"
+        named: list[tuple[str, Any]] = []
+        seen: set[str] = set()
+        for variable in variables:
+            name = str(variable.path).removeprefix(root).replace("/", ".")
+            if name in seen:  # (paths are unique in a model; a layer shared with another may not be)
+                name = f"{name}_{len(seen)}"
+            seen.add(name)
+            named.append((name, variable.value))
+        return named
+
+    def _named_parameters(self) -> Iterable[tuple[str, Any]]:
+        return self._named_variables(self._native.trainable_weights)
+
+    def _named_buffers(self) -> Iterable[tuple[str, Any]]:
+        return self._named_variables(self._native.non_trainable_weights)
+
+    def _run(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("training", self.training)
+        return self._native(*args, **kwargs)
+
+    def _set_state(self, name: str, value: Any) -> None:
+        weights = [*self._native.trainable_weights, *self._native.non_trainable_weights]
+        for (key, native), variable in zip(self._named_variables(weights), weights, strict=True):
+            if key == name:
+                if value is not native:
+                    variable.assign(value)
+                return
+        raise KeyError(name)
+
+    def to(self, device: Any) -> Module:
+        raise UnigradError(
+            "a wrapped Keras model keeps its variables where Keras made them; build it inside "
+            "`with ug.device(...)` (or tf.device) to place it"
+        )
+
+    def take_gradients(self) -> list[Any]:
+        found = self._gradients
+        grads = [found.pop(id(parameter), None) for parameter in self.parameters()]
+        found.clear()
+        return grads
+
+
+def _framework_of_keras() -> str:
+    import keras
+
+    backend = keras.backend.backend()
+    if backend not in _FRAMEWORKS:
+        raise UnigradError(
+            f"ug.nn.from_keras wraps Keras models on the TensorFlow or torch backend; Keras runs on "
+            f"{backend!r} here (set KERAS_BACKEND before Keras is first imported)"
+        )
+    return _FRAMEWORKS[backend]
+
+
+def from_keras(model: Any, input_shape: Sequence[int | None] | None = None) -> Module:
+    """Wrap a Keras 3 model or layer as a ``ug.nn.Module`` that shares its variables.
+
+    Trainable weights become the parameters (the ``tf.Variable`` inside each
+    ``keras.Variable``), non-trainable ones the buffers; BatchNorm statistics
+    move in training mode as under Keras' own ``fit``. ``train()``/``eval()``
+    set the ``training=`` flag of each call. It trains with ``ug.GradientTape``
+    and ``ug.optim``; called with torch tensors, the call crosses over to
+    TensorFlow and back, gradients included (see
+    :meth:`WrappedModule.take_gradients`).
+
+    On Keras' torch backend (``KERAS_BACKEND=torch``) the variables are
+    ``torch.nn.Parameter`` objects and the wrapper a torch-side module. An
+    unbuilt model is built for ``input_shape`` (batch axis included).
+    ``from_keras(m.to_native())`` gives back the unigrad module ``m``.
+
+    Examples:
+        >>> import keras
+        >>> import unigrad as ug
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="head")])
+        >>> wrapped = ug.nn.from_keras(model)
+        >>> list(wrapped.state_dict()), wrapped.parameters()[0] is model.layers[0].kernel.value
+        (['head.kernel', 'head.bias'], True)
+    """
+    from .native import unigrad_module_of
+
+    found = unigrad_module_of(model)
+    if found is not None:
+        return found
+    import keras
+
+    if not isinstance(model, keras.layers.Layer):
+        raise TypeError(
+            f"ug.nn.from_keras takes a Keras model or layer, got {type(model).__name__}; "
+            "for a torch.nn.Module use ug.nn.from_torch"
+        )
+    if not model.built:
+        if input_shape is None:
+            raise UnigradError(
+                f"the Keras {type(model).__name__} {model.name!r} is not built, so it has no weights yet: "
+                "pass input_shape=(None, ...) to from_keras, start the model with keras.Input, "
+                "or call it once"
+            )
+        model.build(tuple(input_shape))
+    return KerasModule(model, _framework_of_keras())
