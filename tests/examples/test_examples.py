@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import pathlib
+import re
 import subprocess
 import sys
 from types import ModuleType
@@ -48,9 +49,14 @@ def restore_default_backend():
     ug.config._state.default = saved
 
 
+# these start processes or split TensorFlow's CPU before its first op: each runs in a fresh interpreter
+IN_FRESH_PROCESSES = ("data_parallel", "model_parallel")
+
+
 def test_every_example_is_tested():
     found = {p.stem for p in EXAMPLES.glob("*.py") if not p.stem.startswith("_")}
-    assert found - {"digits"} <= set(CASES), f"untested examples: {sorted(found - {'digits'} - set(CASES))}"
+    tested = {"digits", *CASES, *IN_FRESH_PROCESSES}
+    assert found <= tested, f"untested examples: {sorted(found - tested)}"
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -76,15 +82,48 @@ def test_example_learns_and_agrees_across_backends(name, restore_default_backend
             )
 
 
-def test_examples_run_from_the_command_line():
+def run_example(name: str, *args: str) -> str:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     done = subprocess.run(
-        [sys.executable, str(EXAMPLES / "autograd.py"), "--backend", BACKENDS[-1], "--steps", "500"],
+        [sys.executable, str(EXAMPLES / f"{name}.py"), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env=env,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
-    assert "  500  loss 810.97" in done.stdout and f"{ug.config._canonical(BACKENDS[-1])}: y =" in done.stdout
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_examples_run_from_the_command_line():
+    stdout = run_example("autograd", "--backend", BACKENDS[-1], "--steps", "500")
+    assert "  500  loss 810.97" in stdout and f"{ug.config._canonical(BACKENDS[-1])}: y =" in stdout
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_data_parallel_replicas_match_one_process(backend):
+    stdout = run_example("data_parallel", "--backend", backend, "--nprocs", "2", "--steps", "10")
+    spread, difference = (float(v) for v in re.findall(r"by ([0-9.e+-]+)", stdout))
+    assert spread == 0.0  # every replica ends each step with identical parameters
+    assert difference < 1e-5, stdout  # and they are one process's on the whole batches
+    losses = re.search(r"loss ([0-9.]+) \(one process on the whole batches: ([0-9.]+)\)", stdout)
+    assert losses is not None, stdout
+    losses = [float(v) for v in losses.groups()]
+    assert losses[0] == pytest.approx(losses[1], rel=1e-5)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_model_parallel_stages_match_the_unsplit_model(backend):
+    stdout = run_example("model_parallel", "--backend", backend, "--steps", "10")
+    if ug.config._canonical(backend) == "tensorflow":
+        assert "stages on ['cpu:0', 'cpu:1']" in stdout  # two logical devices, one stage each
+    pipelined, unsplit, difference = (
+        float(v)
+        for v in re.search(
+            r"loss ([0-9.]+) pipelined, ([0-9.]+) unsplit; .* by ([0-9.e+-]+)", stdout
+        ).groups()
+    )
+    assert pipelined == pytest.approx(unsplit, rel=1e-5) and difference < 1e-5, stdout

@@ -53,8 +53,9 @@ def _slot(state: State, name: str, p: Any) -> Any:
     """The named state as a variable the ops can update (zeros if missing)."""
     value = state.get(name)
     if not isinstance(value, tf.Variable):
-        value = tf.zeros_like(p) if value is None else value
-        value = state[name] = tf.Variable(value, trainable=False)
+        with tf.device(p.device):  # beside its parameter: a fused op takes its inputs on one device
+            value = tf.zeros_like(p) if value is None else value
+            value = state[name] = tf.Variable(value, trainable=False)
     return value
 
 

@@ -20,6 +20,7 @@ constants of the traced graph: change them, and make a new ``ug.function``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -85,18 +86,27 @@ def prepare(group: ParamGroup, states: list[dict[str, Any]], params: list[Any]) 
         )
     for state, p in zip(states, params, strict=True):
         if momentum and state.get("momentum_buffer") is None:
-            with tf.init_scope():
+            with tf.init_scope(), _beside(p):
                 # zeros give PyTorch's first step without dampening: 0 * momentum + g = g
                 state["momentum_buffer"] = tf.Variable(tf.zeros(p.shape, p.dtype), trainable=False)
-    for state in states:
+    for state, p in zip(states, params, strict=True):
         for key, value in list(state.items()):
             if is_variable(value) or value is None:
                 continue
             if key == "step":
                 state[key] = _variable(value, tf.float64)
             elif hasattr(value, "shape"):
-                with tf.init_scope():
+                with tf.init_scope(), _beside(p):
                     state[key] = tf.Variable(tf.identity(value), trainable=False)
+
+
+def _beside(p: Any) -> Any:
+    """A device scope on a plain variable's device, so that its optimizer state sits with it (a
+    tf.distribute variable is left to its strategy, which places its state's copies itself)."""
+    import tensorflow as tf
+    from tensorflow.python.ops.resource_variable_ops import ResourceVariable
+
+    return tf.device(p.device) if type(p) is ResourceVariable else contextlib.nullcontext()
 
 
 def group_view(group: ParamGroup, dtype: Any) -> dict[str, Any]:
