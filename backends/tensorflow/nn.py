@@ -6,7 +6,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from .core import EagerTensor, native
+from .core import EagerTensor, index, native
 
 __all__ = [
     "nn_linear",
@@ -18,6 +18,7 @@ __all__ = [
     "nn_log_softmax",
     "nn_erf",
     "nn_sparse_cross_entropy",
+    "nn_labels_checked_by_kernel",
 ]
 
 _raw = tf.raw_ops
@@ -85,12 +86,31 @@ def nn_erf(x: Any) -> Any:
     return _raw.Erf(x=native(x, "nn.functional.erf"))
 
 
-def nn_sparse_cross_entropy(logits: Any, labels: Any, ignore_index: int = -100) -> Any:
+def nn_sparse_cross_entropy(
+    logits: Any, labels: Any, ignore_index: int = -100, reduction: str = "none", ignored: bool = True
+) -> Any:
     logits, labels = (
         native(logits, "nn.functional.cross_entropy"),
         native(labels, "nn.functional.cross_entropy"),
     )
+    if not ignored:  # no label equals ignore_index (the caller looked): the kernel alone
+        losses, _ = _raw.SparseSoftmaxCrossEntropyWithLogits(features=logits, labels=labels)
+        if reduction == "none":
+            return losses
+        reduce = _raw.Mean if reduction == "mean" else _raw.Sum
+        return reduce(input=losses, axis=index(0, losses))
     keep = _raw.NotEqual(x=labels, y=tf.constant(ignore_index, labels.dtype))
     safe = _raw.SelectV2(condition=keep, t=labels, e=tf.zeros((), labels.dtype))
     losses, _ = _raw.SparseSoftmaxCrossEntropyWithLogits(features=logits, labels=safe)
-    return _raw.SelectV2(condition=keep, t=losses, e=tf.zeros((), losses.dtype))
+    per_sample = _raw.SelectV2(condition=keep, t=losses, e=tf.zeros((), losses.dtype))
+    if reduction == "none":
+        return per_sample
+    total = _raw.Sum(input=per_sample, axis=index(0, losses))
+    if reduction == "sum":
+        return total
+    return _raw.RealDiv(x=total, y=_raw.Sum(input=_raw.Cast(x=keep, DstT=total.dtype), axis=index(0, losses)))
+
+
+def nn_labels_checked_by_kernel(labels: Any) -> bool:
+    # the check before also tells whether a label is ignored, which the kernel alone cannot do
+    return False

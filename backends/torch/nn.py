@@ -21,6 +21,7 @@ __all__ = [
     "nn_layer_norm",
     "nn_embedding",
     "nn_sparse_cross_entropy",
+    "nn_labels_checked_by_kernel",
 ]
 
 Tensor = torch.Tensor
@@ -58,5 +59,14 @@ def nn_embedding(indices: Tensor, weight: Tensor) -> Tensor:
     return F.embedding(torch.where(indices < 0, indices + weight.shape[0], indices), weight)
 
 
-def nn_sparse_cross_entropy(logits: Tensor, labels: Tensor, ignore_index: int = -100) -> Tensor:
-    return F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction="none")
+def nn_sparse_cross_entropy(
+    logits: Tensor, labels: Tensor, ignore_index: int = -100, reduction: str = "none", ignored: bool = True
+) -> Tensor:
+    # PyTorch's own reduction: "mean" divides by the samples not ignored, as the definition
+    return F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction=reduction)
+
+
+def nn_labels_checked_by_kernel(labels: Tensor) -> bool:
+    # the CPU kernel raises IndexError for a label out of range; on CUDA that is a
+    # device-side assert, which ends the process, so labels there are checked first
+    return labels.device.type == "cpu"

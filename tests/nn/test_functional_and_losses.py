@@ -343,22 +343,25 @@ def test_simple_layers_match_torch(ug_backend):
     assert ug.nn.Flatten(0, 1)(ug.ones((2, 3, 4))).shape == (6, 4)
 
 
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
 @pytest.mark.parametrize("ignore", [False, True])
-def test_fused_sparse_cross_entropy_agrees_with_the_generic_definition(ug_backend, ignore):
+def test_fused_sparse_cross_entropy_agrees_with_the_generic_definition(ug_backend, ignore, reduction):
     logits = rng.standard_normal((6, 4))
     labels = np.array([0, 3, 1, 2, 2, 1])
     if ignore:
         labels[2] = -100
     backend = ug.config.active_backend()
 
-    def fused(x):
-        return backend.nn_sparse_cross_entropy(x, ug.asarray(labels), -100)
+    def fused(x, hint=ignore):  # hint: whether the caller says a label may be ignored
+        return backend.nn_sparse_cross_entropy(x, ug.asarray(labels), -100, reduction, hint)
 
     def generic(x):
-        return _generic.sparse_cross_entropy(x, ug.asarray(labels), -100)
+        return _generic.sparse_cross_entropy(x, ug.asarray(labels), -100, reduction)
 
     assert_like_torch(with_grads(fused, logits), with_grads(generic, logits), rtol=1e-12, atol=1e-12)
     reference = torch_with_grads(
-        lambda x: TF.cross_entropy(x, torch.tensor(labels), reduction="none"), logits
+        lambda x: TF.cross_entropy(x, torch.tensor(labels), reduction=reduction), logits
     )
     assert_like_torch(with_grads(fused, logits), reference, rtol=1e-12, atol=1e-12)
+    # "a label may be ignored" is always a safe hint
+    assert_like_torch(with_grads(lambda x: fused(x, True), logits), reference, rtol=1e-12, atol=1e-12)

@@ -133,9 +133,10 @@ def test_pool_errors_name_the_shapes(ug_backend):
         ug.nn.AvgPool2d(2, data_format="NHWC")
 
 
+@pytest.mark.parametrize("shape", [(2, 3, 7, 8), (4, 16, 33, 32)], ids=["small", "large"])
 @pytest.mark.parametrize("config", MAX, ids=ids)
-def test_max_pool2d_for_inference_is_exact(config, ug_backend):
-    # no gradient to come: the torch backend takes another route (strided slices) on CPU
-    x = images(2, 3, 7, 8)
+def test_max_pool2d_for_inference_is_exact(config, shape, ug_backend):
+    # no gradient to come: on large inputs the torch backend takes another route (strided slices) on CPU
+    x = images(*shape)
     expected = torch.nn.functional.max_pool2d(torch.as_tensor(x), **config).numpy()
     np.testing.assert_array_equal(ug.to_numpy(F.max_pool2d(ug.asarray(x), **config)), expected)

@@ -27,6 +27,7 @@ __all__ = [
     "layer_norm",
     "embedding",
     "sparse_cross_entropy",
+    "labels_checked_by_kernel",
 ]
 
 
@@ -128,13 +129,29 @@ def embedding(indices: Any, weight: Any) -> Any:
     return manipulation.reshape(rows, (*tuple(indices.shape), int(weight.shape[1])))
 
 
-def sparse_cross_entropy(logits: Any, labels: Any, ignore_index: int = -100) -> Any:
-    """Per-sample ``-log_softmax(logits)[i, labels[i]]`` for ``(N, C)`` logits; 0 where ignored.
+def sparse_cross_entropy(
+    logits: Any, labels: Any, ignore_index: int = -100, reduction: str = "none", ignored: bool = True
+) -> Any:
+    """``-log_softmax(logits)[i, labels[i]]`` for ``(N, C)`` logits, 0 where ignored, reduced.
 
-    Labels are known to be in range (or ``ignore_index``): the caller checked them.
+    ``reduction``: ``"none"`` (per sample), ``"sum"``, or ``"mean"`` over the
+    samples not ignored (as PyTorch). Labels are known to be in range (or
+    ``ignore_index``): the caller checked them; ``ignored=False`` says that
+    it also saw that none equals ``ignore_index``.
     """
     keep = binary.not_equal(labels, ignore_index)
     safe = where(keep, labels, creation.zeros_like(labels))
     log_probs = log_softmax(logits, axis=1)
     picked = manipulation.take_along_axis(log_probs, manipulation.expand_dims(safe, axis=1), axis=1)[:, 0]
-    return where(keep, unary.negative(picked), creation.zeros_like(picked))
+    per_sample = where(keep, unary.negative(picked), creation.zeros_like(picked))
+    if reduction == "none":
+        return per_sample
+    total = statistical.sum(per_sample)
+    if reduction == "sum":
+        return total
+    return binary.divide(total, statistical.sum(creation.astype(keep, per_sample.dtype)))
+
+
+def labels_checked_by_kernel(labels: Any) -> bool:
+    """Whether the backend's cross-entropy kernel raises for labels out of range (so no check before)."""
+    return False

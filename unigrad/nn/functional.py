@@ -172,6 +172,11 @@ def l1_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
 
 def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> Array:
     """``target``, checked: labels outside ``[0, n_classes)`` (but ``ignore_index``) raise."""
+    return _checked_labels(target, n_classes, ignore_index, where)[0]
+
+
+def _checked_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> tuple[Array, bool]:
+    """:func:`_check_labels`, and whether a label may equal ``ignore_index`` (False: none does)."""
     from ..ops.conversion import backend_of, to_numpy
 
     backend = backend_of(target)
@@ -183,21 +188,23 @@ def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) 
             binary.equal(labels, ignore_index),
             binary.logical_and(binary.greater_equal(labels, 0), binary.less(labels, n_classes)),
         )
-        return backend.graph_checked(
+        checked = backend.graph_checked(
             target,
             statistical.all(fine),
             f"{where}: a label is out of range for {n_classes} classes; labels must be in "
             f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})",
         )
+        return checked, True
     labels = to_numpy(target)
-    valid = labels[labels != ignore_index]
+    kept = labels != ignore_index
+    valid = labels[kept]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
         bad = int(valid.min()) if valid.min() < 0 else int(valid.max())
         raise LabelError(
             f"{where}: label {bad} is out of range for {n_classes} classes; labels must be in "
             f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})"
         )
-    return target
+    return target, valid.size != labels.size
 
 
 def _class_axis_last(x: Array) -> Array:
@@ -266,15 +273,19 @@ def cross_entropy(
     ):
         # the common case, class indices for a batch of logits: one fused kernel where the
         # backend has it (the composite below costs several times more, mostly in its gradient)
-        target = _check_labels(target, n_classes, ignore_index, "ug.nn.functional.cross_entropy")
+        where = "ug.nn.functional.cross_entropy"
+        backend = _backend()
+        # a kernel that raises for bad labels itself needs no check first (PyTorch on a CPU)
+        by_kernel = not backend.in_graph() and backend.nn_labels_checked_by_kernel(target)
+        ignored = True
+        if not by_kernel:
+            target, ignored = _checked_labels(target, n_classes, ignore_index, where)
         try:
-            per_sample = _backend().nn_sparse_cross_entropy(input, target, ignore_index)
+            return backend.nn_sparse_cross_entropy(input, target, ignore_index, reduction, ignored)
         except Exception as exc:
-            per_sample = failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index)
-        if reduction != "mean":
-            return _reduce(per_sample, reduction)
-        kept = statistical.sum(creation.astype(binary.not_equal(target, ignore_index), per_sample.dtype))
-        return statistical.sum(per_sample) / kept
+            if by_kernel:  # the kernel refused a label: say which, as everywhere else
+                _check_labels(target, n_classes, ignore_index, where)
+            return failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index, reduction, ignored)
     log_probs = log_softmax(input, axis=1 if input.ndim > 1 else 0)
     weight_view = None
     if weight is not None:

@@ -1,7 +1,8 @@
 """The steps :func:`unigrad.fit` runs per batch: train, evaluate, predict; eager or compiled.
 
-A step returns one vector tensor ``(loss, *metrics)``, so the loop keeps it on
-the device and reads many batches' values to the host in one transfer.
+A step returns one vector tensor ``(loss, *metrics)`` (the scalar loss alone
+when there are no metrics), so the loop keeps it on the device and reads many
+batches' values to the host in one transfer.
 
 Compiling (``ug.function``: ``tf.function`` / ``torch.compile``) traces each
 step once and reuses it for every batch of the same shapes. The last batch of
@@ -168,6 +169,8 @@ def train_step(
                 loss = loss_fn(prediction, y)
             _check_scalar(loss)
             optimizer.step(tape.gradient(loss, params))
+            if not metrics:  # the common case, kept short: a few µs of a small step
+                return stop_gradient(loss)
             with no_grad():
                 return _values(loss, stop_gradient(prediction), y, metrics)
 
