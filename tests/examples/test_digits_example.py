@@ -34,7 +34,8 @@ def test_digits_convnet_on_every_backend():
         assert history[-1]["test_accuracy"] >= 0.97, (backend, history[-1])
     curves = [np.array([record["loss"] for record in history]) for history in histories.values()]
     # float32 kernels differ in the last bits and training amplifies it slowly:
-    # the curves agree closely at first and stay within a few percent
+    # the curves agree closely at first and stay within a few percent (or a few
+    # thousandths, a tenth of a percent of the first loss, once the loss is small)
     for curve in curves[1:]:
         np.testing.assert_allclose(curve[:5], curves[0][:5], rtol=2e-3)
-        np.testing.assert_allclose(curve, curves[0], rtol=3e-2)
+        np.testing.assert_allclose(curve, curves[0], rtol=3e-2, atol=3e-3)

@@ -118,6 +118,34 @@ def test_linear_large_layers_path_matches_torch(ug_backend, monkeypatch):
     x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)
     assert_like_torch(with_grads(F.linear, x, w, b), torch_with_grads(TF.linear, x, w, b))
 
+    # an input no tape watches (a first layer's): the weight's gradient alone, on its own path
+    def weight_first(w, b, x):
+        return F.linear(x, w, b)
+
+    def torch_weight_first(w, b, x):
+        return TF.linear(x, w, b)
+
+    assert_like_torch(
+        with_grads(weight_first, w, b, x, differentiate=2),
+        torch_with_grads(torch_weight_first, w, b, x, differentiate=2),
+    )
+    # a layer's parameters (variables on TensorFlow), and the gradient of the gradient
+    layer = ug.nn.Linear(3, 2)
+    weight = torch.tensor(values(layer.weight), dtype=torch.float64, requires_grad=True)
+    with ug.GradientTape() as outer:
+        with ug.GradientTape() as inner:
+            loss = ug.sum(layer(ug.asarray(x.astype(np.float32))) ** 2)
+        (g,) = inner.gradient(loss, [layer.weight])
+        g_sum = ug.sum(g**2)
+    (gg,) = outer.gradient(g_sum, [layer.weight])
+    torch_loss = (
+        (TF.linear(torch.tensor(x), weight, torch.tensor(values(layer.bias), dtype=torch.float64))) ** 2
+    ).sum()
+    (torch_g,) = torch.autograd.grad(torch_loss, [weight], create_graph=True)
+    (torch_gg,) = torch.autograd.grad((torch_g**2).sum(), [weight])
+    np.testing.assert_allclose(values(g), torch_g.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(values(gg), torch_gg.numpy(), rtol=1e-4, atol=1e-5)
+
 
 def test_embedding(ug_backend):
     table = rng.standard_normal((5, 3))
