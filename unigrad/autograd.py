@@ -325,16 +325,17 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named as torch.no_gr
     """
 
     def __init__(self) -> None:
-        self._stacks: list[contextlib.ExitStack] = []
+        self._entered: list[contextlib.AbstractContextManager[Any]] = []
 
     def __enter__(self) -> None:
-        stack = contextlib.ExitStack()
-        natives = [t._native for t in _recording.get() if t._native is not None]
-        stack.enter_context(active_backend().no_grad(natives))
-        self._stacks.append(stack)
+        recording = _recording.get()
+        natives = [t._native for t in recording if t._native is not None] if recording else []
+        manager = active_backend().no_grad(natives)
+        manager.__enter__()
+        self._entered.append(manager)
 
     def __exit__(self, *exc_info: Any) -> None:
-        self._stacks.pop().__exit__(*exc_info)
+        self._entered.pop().__exit__(*exc_info)
 
 
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:

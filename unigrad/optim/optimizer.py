@@ -236,11 +236,10 @@ class Optimizer:
         if graph:
             self._step_group_in_variables(group, params, grads, states, plan)
             return
-        transform = self.transform(group)
         if plan is not None:
             plan(group, params, grads, states)  # updates parameters and states in place
             return
-        updates, changed = transform.update(grads, states, params)
+        updates, changed = self.transform(group).update(grads, states, params)
         for p, u in zip(params, updates, strict=True):
             # a plain torch.nn.Parameter (ug.nn.from_torch shares a module's own) has no
             # assign_add; its in-place add_ is the same update (the step runs under no_grad)
