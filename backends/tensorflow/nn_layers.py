@@ -117,15 +117,14 @@ def _padding_mode(x: Any, filters: Any, stride: Pair, padding: generic.Pads) -> 
     """
     if not any(padding[0]) and not any(padding[1]):
         return "VALID", []
-    same = True
     for axis in (0, 1):
         size, kernel = x.shape[1 + axis], filters.shape[axis]
-        if size is None or kernel is None:
-            same = False
+        if size is None or kernel is None:  # a dynamic size: no telling what "SAME" pads
             break
         total = max((math.ceil(size / stride[axis]) - 1) * stride[axis] + kernel - size, 0)
-        same = same and tuple(padding[axis]) == (total // 2, total - total // 2)
-    if same:
+        if tuple(padding[axis]) != (total // 2, total - total // 2):
+            break
+    else:
         return "SAME", []
     return "EXPLICIT", [0, 0, *padding[0], *padding[1], 0, 0]
 

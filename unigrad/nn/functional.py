@@ -196,8 +196,7 @@ def _checked_labels(target: Array, n_classes: int, ignore_index: int, where: str
         )
         return checked, True
     labels = to_numpy(target)
-    kept = labels != ignore_index
-    valid = labels[kept]
+    valid = labels[labels != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
         bad = int(valid.min()) if valid.min() < 0 else int(valid.max())
         raise LabelError(

@@ -27,7 +27,6 @@ from typing import Any
 from .. import optim
 from ..autograd import GradientTape, no_grad, stop_gradient
 from ..ops.creation import astype
-from ..ops.manipulation import reshape as manipulation_reshape
 from ..ops.manipulation import stack
 from ..types import Array
 from .function import function
@@ -139,12 +138,15 @@ def _compiled(make: Callable[[], Step], compiled: bool, model: Any, key: Any) ->
 
 
 def _values(loss: Array | None, prediction: Any, y: Any, metrics: Sequence[Metric]) -> Array:
-    values = [] if loss is None else [stop_gradient(loss)]
-    values += [metric(prediction, y) for metric in metrics]
-    dtype = values[0].dtype
-    if len(values) == 1:
-        return manipulation_reshape(values[0], (1,))  # no copy, no stack: just the loss
-    return stack([astype(v, dtype, copy=False) for v in values])
+    """``(loss, *metrics)`` stacked, without gradients; the scalar loss alone when there are no metrics."""
+    if not metrics and loss is not None:
+        return stop_gradient(loss)  # the common case, kept short: no stack, no no_grad block
+    with no_grad():
+        prediction = stop_gradient(prediction)
+        values = [] if loss is None else [stop_gradient(loss)]
+        values += [metric(prediction, y) for metric in metrics]
+        dtype = values[0].dtype
+        return stack([astype(v, dtype, copy=False) for v in values])
 
 
 def _check_scalar(loss: Array) -> None:
@@ -169,10 +171,7 @@ def train_step(
                 loss = loss_fn(prediction, y)
             _check_scalar(loss)
             optimizer.step(tape.gradient(loss, params))
-            if not metrics:  # the common case, kept short: a few µs of a small step
-                return stop_gradient(loss)
-            with no_grad():
-                return _values(loss, stop_gradient(prediction), y, metrics)
+            return _values(loss, prediction, y, metrics)
 
         return step
 
