@@ -112,6 +112,9 @@ MODULES: tuple[str, ...] = (
     "autograd",
     "nn",
     "nn_layers",
+    "optim",
+    "export",
+    "data",
 )
 
 

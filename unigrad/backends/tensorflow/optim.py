@@ -1,0 +1,5 @@
+"""Optimizer kernels: the fused fast paths of ug.optim and the state they keep (TensorFlow)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
