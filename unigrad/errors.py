@@ -21,6 +21,8 @@ __all__ = [
     "DeviceError",
     "StateDictError",
     "LabelError",
+    "CheckpointError",
+    "CheckpointNotFoundError",
 ]
 
 
@@ -74,3 +76,11 @@ class StateDictError(UnigradError, KeyError):
     def __str__(self) -> str:
         # KeyError would print the message in quotes, as if it were a key
         return str(self.args[0]) if self.args else ""
+
+
+class CheckpointError(UnigradError, ValueError):
+    """A checkpoint file that :func:`unigrad.load` cannot read: not one, truncated or damaged."""
+
+
+class CheckpointNotFoundError(UnigradError, FileNotFoundError):
+    """:func:`unigrad.load` was given a path where there is no file."""

@@ -203,3 +203,123 @@ def test_containers(ug_backend):
     assert len(sequential[1:]) == 2
     with pytest.raises(TypeError, match="Sequential takes modules, got int at position 0"):
         ug.nn.Sequential(3)
+
+
+# -- tied weights (issue 17) ------------------------------------------------------------
+
+
+class Tied(ug.nn.Module):
+    """An autoencoder whose decoder reuses the encoder's weight, and a buffer shared by two modules."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoder = ug.nn.Linear(3, 3)
+        self.decoder = ug.nn.Linear(3, 3)
+        self.decoder.weight = self.encoder.weight
+        self.register_buffer("offset", ug.zeros(3))
+        self.decoder.register_buffer("offset", self.offset)
+
+    def forward(self, x):
+        return self.decoder(ug.tanh(self.encoder(x))) + self.offset
+
+
+def _assert_tied(model):
+    assert model.decoder.weight is model.encoder.weight
+    assert model.decoder.offset is model.offset
+    assert len(model.parameters()) == 3 and len(model.buffers()) == 1
+
+
+def test_tied_weights_are_one_parameter(ug_backend):
+    model = Tied()
+    _assert_tied(model)
+    # the names torch gives the same model
+    assert [n for n, _ in model.named_parameters()] == ["encoder.weight", "encoder.bias", "decoder.bias"]
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "encoder.weight",
+        "encoder.bias",
+        "decoder.weight",
+        "decoder.bias",
+    ]
+    assert [n for n, _ in model.named_buffers()] == ["offset"]
+    assert [n for n, _ in model.named_buffers(remove_duplicate=False)] == ["offset", "decoder.offset"]
+    assert list(model.state_dict()) == [
+        "offset",
+        "encoder.weight",
+        "encoder.bias",
+        "decoder.weight",
+        "decoder.bias",
+        "decoder.offset",
+    ]
+
+
+def test_loading_a_state_dict_keeps_ties(ug_backend):
+    model = Tied()
+    state = {k: np.array(ug.to_numpy(v)) for k, v in model.state_dict().items()}
+    state["encoder.weight"] = np.full((3, 3), 1.0, np.float32)
+    state["decoder.weight"] = np.full((3, 3), 2.0, np.float32)  # the last key wins, as in torch
+    state["offset"] = np.full(3, 3.0, np.float32)
+    state["decoder.offset"] = np.full(3, 4.0, np.float32)
+    model.load_state_dict(state)
+    _assert_tied(model)
+    assert ug.to_numpy(model.encoder.weight).tolist() == [[2.0] * 3] * 3
+    assert ug.to_numpy(model.offset).tolist() == [4.0] * 3
+
+
+def test_moving_a_tied_model_keeps_ties(ug_backend):
+    model = Tied()
+    model.to("cpu:0")
+    _assert_tied(model)
+
+
+def test_a_module_used_twice_is_in_the_state_dict_under_both_names(ug_backend):
+    shared = ug.nn.Linear(2, 2)
+    model = ug.nn.Sequential(shared, ug.nn.ReLU(), shared)
+    assert [n for n, _ in model.named_modules()] == ["", "0", "1"]
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "0", "1", "2"]
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]  # as torch lists it
+    model.load_state_dict({k: np.zeros(tuple(v.shape), np.float32) for k, v in model.state_dict().items()})
+    assert not ug.to_numpy(shared.weight).any()
+
+
+@both
+def test_to_backend_keeps_ties():
+    with ug.use_backend("torch"):
+        model = Tied()
+    model.to_backend("tf")
+    _assert_tied(model)
+    assert type(model.encoder.weight).__module__.startswith("tensorflow")
+    model.to_backend("torch")
+    _assert_tied(model)
+
+
+def test_an_sgd_step_updates_a_tied_weight_once_as_torch_does(ug_backend):
+    torch = pytest.importorskip("torch")
+    ug.random.seed(4)
+    model = Tied().to("cpu:0")  # (moving untied the weight on TensorFlow, which then got two updates)
+    native = torch.nn.ModuleDict({"encoder": torch.nn.Linear(3, 3), "decoder": torch.nn.Linear(3, 3)})
+    native.decoder.weight = native.encoder.weight
+    with torch.no_grad():
+        for name, value in model.named_parameters():
+            native.get_parameter(name).copy_(torch.from_numpy(np.array(ug.to_numpy(value))))
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    reference = torch.optim.SGD(native.parameters(), lr=0.1, momentum=0.9)
+    optimizer = ug.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    assert len(list(native.parameters())) == len(model.parameters()) == 3
+    for _ in range(3):
+        reference.zero_grad()
+        loss = native.decoder(torch.tanh(native.encoder(torch.from_numpy(x)))).square().sum()
+        loss.backward()
+        reference.step()
+        with ug.GradientTape() as tape:
+            out = model.decoder(ug.tanh(model.encoder(ug.asarray(x))))
+            ug_loss = ug.sum(out * out)
+        optimizer.step(tape.gradient(ug_loss, model.parameters()))
+    for name, value in model.named_parameters():
+        np.testing.assert_allclose(
+            ug.to_numpy(value),
+            native.get_parameter(name).detach().numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+            err_msg=name,
+        )
+    _assert_tied(model)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import config
-from ..errors import StateDictError
-from ..ops.conversion import backend_of, convert, to_device
-from ..ops.creation import asarray
+from ..ops.conversion import backend_of
+from . import module_state
+from .module_state import IncompatibleKeys
 from .parameter import Parameter
 
 __all__ = ["Module", "IncompatibleKeys"]
-
-
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
 
 
 class Module:
@@ -77,6 +70,16 @@ class Module:
         if name in self._buffers:  # a registered buffer stays one (None included)
             value = _buffer_value(self._buffers[name], value)
             self._buffers[name] = value
+        elif name in registries and (value is None or isinstance(value, Parameter)):
+            # re-assigned in its slot, as torch does, so that state_dict keeps its key order
+            # (``decoder.weight = encoder.weight`` ties weights without moving the key)
+            registries[name] = value
+            if value is not None and self._backend is None:
+                object.__setattr__(self, "_backend", backend_of(value).name)
+        elif name in self._modules and (value is None or isinstance(value, Module)):
+            self._modules[name] = value
+            if value is not None and self._backend is None and value._backend is not None:
+                object.__setattr__(self, "_backend", value._backend)
         else:
             registries.pop(name, None)
             self._modules.pop(name, None)
@@ -147,7 +150,21 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def named_modules(self, prefix: str = "", memo: set[int] | None = None) -> Iterator[tuple[str, Module]]:
+    def named_modules(
+        self, prefix: str = "", memo: set[int] | None = None, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """``(dotted name, module)`` for this module and every submodule, depth first.
+
+        Args:
+            prefix: prepended to every name.
+            memo: ids of modules to skip (and to which the visited ones are added).
+            remove_duplicate: yield a module reached by several paths (one layer
+                used twice) once, under its first name; ``False`` yields it under
+                every name, as ``state_dict`` lists it.
+        """
+        if not remove_duplicate:
+            yield from self._walk(prefix, set())
+            return
         memo = set() if memo is None else memo
         if id(self) in memo:
             return
@@ -156,32 +173,61 @@ class Module:
         for name, module in self.named_children():
             yield from module.named_modules(f"{prefix}.{name}" if prefix else name, memo)
 
+    def _walk(self, prefix: str, ancestors: set[int]) -> Iterator[tuple[str, Module]]:
+        """Every path to every submodule; a module that contains itself is not entered again."""
+        if id(self) in ancestors:
+            return
+        ancestors.add(id(self))
+        yield prefix, self
+        for name, module in self.named_children():
+            yield from module._walk(f"{prefix}.{name}" if prefix else name, ancestors)
+        ancestors.discard(id(self))
+
     def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
             yield module
 
-    def _named(self, registry: str, prefix: str, recurse: bool) -> Iterator[tuple[str, Any]]:
+    def _named(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
-        modules = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        if recurse:
+            modules = self.named_modules(prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = iter([(prefix, self)])
         for module_prefix, module in modules:
             for name, value in getattr(module, registry).items():
-                if value is None or id(value) in seen:
+                if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
-        """``(dotted name, parameter)`` pairs, each parameter once."""
-        return self._named("_parameters", prefix, recurse)
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        """``(dotted name, parameter)`` pairs, in registration order.
+
+        Args:
+            prefix: prepended to every name.
+            recurse: include the parameters of submodules.
+            remove_duplicate: list a parameter shared by several modules (tied
+                weights) once, under its first name, so that an optimizer
+                updates it once; ``False`` lists it under every name.
+        """
+        return self._named("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> list[Any]:
-        """The parameters, in registration order (a list, so it can be used twice)."""
+        """The parameters, each once (tied ones too), in registration order (a list: reusable)."""
         return [p for _, p in self.named_parameters(recurse=recurse)]
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Any]]:
-        return self._named("_buffers", prefix, recurse)
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        """``(dotted name, buffer)`` pairs; arguments as :meth:`named_parameters`."""
+        return self._named("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> list[Any]:
+        """The buffers, each once, in registration order."""
         return [b for _, b in self.named_buffers(recurse=recurse)]
 
     def apply(self, function: Callable[[Module], Any]) -> Module:
@@ -202,37 +248,16 @@ class Module:
         """Set evaluation mode: ``train(False)``."""
         return self.train(False)
 
-    # -- state -----------------------------------------------------------------
+    # -- state (implemented in module_state) -----------------------------------
 
     def state_dict(self, prefix: str = "") -> OrderedDict[str, Any]:
         """Parameters and persistent buffers by PyTorch-style dotted name (``"0.weight"``).
 
         Values are tensors detached from the graph (sharing memory with the
-        parameter where the framework allows).
+        parameter where the framework allows). A parameter or module shared by
+        several modules is listed under each of its names, as torch lists it.
         """
-        state: OrderedDict[str, Any] = OrderedDict()
-        for module_prefix, module in self.named_modules(prefix):
-            dot = f"{module_prefix}." if module_prefix else ""
-            for name, value in module._parameters.items():
-                if value is not None:
-                    state[dot + name] = backend_of(value).stop_gradient(value)
-            for name, value in module._buffers.items():
-                if value is not None and name not in module._non_persistent:
-                    state[dot + name] = backend_of(value).stop_gradient(value)
-        return state
-
-    def _slots(self) -> dict[str, tuple[Module, str, str]]:
-        """Every state_dict key: (owning module, attribute, "parameter" | "buffer")."""
-        slots: dict[str, tuple[Module, str, str]] = {}
-        for module_prefix, module in self.named_modules():
-            dot = f"{module_prefix}." if module_prefix else ""
-            for name, value in module._parameters.items():
-                if value is not None:
-                    slots[dot + name] = (module, name, "parameter")
-            for name, value in module._buffers.items():
-                if value is not None and name not in module._non_persistent:
-                    slots[dot + name] = (module, name, "buffer")
-        return slots
+        return module_state.state_dict(self, prefix)
 
     def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
         """Copy values into the parameters and buffers, by name.
@@ -241,70 +266,35 @@ class Module:
         ``strict=True`` (the default) a missing key, an unexpected key or a
         shape that does not match raises :class:`unigrad.StateDictError`
         (a ``KeyError``) naming every one of them, and nothing is changed.
-        """
-        slots = self._slots()
-        missing = [key for key in slots if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in slots]
-        misshaped = []
-        for key, (module, name, _) in slots.items():
-            if key in state_dict:
-                want, got = tuple(getattr(module, name).shape), tuple(getattr(state_dict[key], "shape", ()))
-                if want != got:
-                    misshaped.append(f"{key}: expected shape {want}, got {got}")
-        problems = []
-        if strict and missing:
-            problems.append(f"missing keys: {', '.join(missing)}")
-        if strict and unexpected:
-            problems.append(f"unexpected keys: {', '.join(unexpected)}")
-        if misshaped:
-            problems.append(f"shape mismatches: {'; '.join(misshaped)}")
-        if problems:
-            raise StateDictError(
-                f"cannot load the state dict into {type(self).__name__}: " + " | ".join(problems)
-            )
-        for key, (module, name, kind) in slots.items():
-            if key not in state_dict:
-                continue
-            current = getattr(module, name)
-            backend = backend_of(current)
-            value = _as_tensor_like(state_dict[key], current, backend.name)
-            if kind == "parameter":
-                current.assign(value)
-            else:
-                setattr(module, name, value)
-        return IncompatibleKeys(missing, unexpected)
 
-    # -- placement -------------------------------------------------------------
+        A parameter or buffer shared by several modules stays one object: each
+        of its keys loads into it (the last one wins, as in torch).
+        """
+        return module_state.load_state_dict(self, state_dict, strict)
 
     def to(self, device: Any) -> Module:
-        """Move every parameter and buffer to ``device`` (``"cpu:0"``, ``"gpu:0"``, ...)."""
-        for module in self.modules():
-            for name, value in list(module._parameters.items()):
-                if value is not None:
-                    setattr(module, name, backend_of(value).rebind_parameter(value, to_device(value, device)))
-            for name, value in list(module._buffers.items()):
-                if value is not None:
-                    setattr(module, name, to_device(value, device))
+        """Move every parameter and buffer to ``device`` (``"cpu:0"``, ``"gpu:0"``, ...).
+
+        A parameter or buffer shared by several modules stays shared.
+        """
+        module_state.to_device(self, device)
         return self
+
+    def _replace_state(self, parameter: Callable[[Any], Any], buffer: Callable[[Any], Any]) -> None:
+        """Put ``parameter(p)`` for every parameter and ``buffer(b)`` for every buffer in place.
+
+        Each object is converted once, and every slot that held it gets the one result.
+        """
+        module_state.replace_state(self, parameter, buffer)
 
     def to_backend(self, name: str) -> Module:
         """Move the live model to another backend: parameters and buffers become its tensors.
 
         Values are carried bit for bit (through DLPack where it is safe), the
-        module keeps working, now on ``name``. Optimizers made for the old
-        parameters must be made again.
+        module keeps working, now on ``name``; tied parameters stay tied.
+        Optimizers made for the old parameters must be made again.
         """
-        target = config.backend_instance(name)
-        with config.use_backend(target.name):
-            for module in self.modules():
-                for attr, value in list(module._parameters.items()):
-                    if value is not None:
-                        trainable = backend_of(value).is_trainable(value)
-                        setattr(module, attr, target.parameter(convert(value, target.name), trainable))
-                for attr, value in list(module._buffers.items()):
-                    if value is not None:
-                        setattr(module, attr, convert(value, target.name))
-                object.__setattr__(module, "_backend", target.name)
+        module_state.to_backend(self, name)
         return self
 
     # -- display ---------------------------------------------------------------
@@ -372,20 +362,3 @@ def _buffer_value(current: Any, value: Any) -> Any:
         current.assign(value)
         return current
     return backend_of(value).make_buffer(value)
-
-
-def _as_tensor_like(value: Any, like: Any, backend: str) -> Any:
-    """``value`` as a tensor of ``like``'s backend, dtype and device."""
-    if backend_of_or_none(value) != backend:
-        value = convert(value, backend) if backend_of_or_none(value) else value
-    with config.use_backend(backend):
-        from ..ops.conversion import device_of
-
-        return asarray(value, dtype=like.dtype, device=device_of(like))
-
-
-def backend_of_or_none(x: Any) -> str | None:
-    try:
-        return str(backend_of(x).name)
-    except Exception:  # a NumPy array or a Python value
-        return None
