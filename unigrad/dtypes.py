@@ -1,4 +1,4 @@
-"""Backend-neutral data types and the Array API type-promotion rules.
+"""Backend-neutral data types: the names, ``as_dtype``, ``isdtype``, ``finfo``, ``iinfo``.
 
 A unigrad dtype is a ``str`` subclass holding its canonical name (``"float32"``)
 that also compares equal to the NumPy, PyTorch and TensorFlow dtype of that
@@ -6,10 +6,8 @@ name. So ``x.dtype == ug.float32`` holds for a native tensor of either
 framework, and ``ug.float32`` can be handed to NumPy, TensorFlow or Keras as a
 dtype argument as it is.
 
-Promotion follows the Array API standard's table. Where the standard leaves a
-case to the implementation (an integer array with a floating-point one, a
-Python ``float`` with an integer array) unigrad follows PyTorch, and both
-backends apply the same rule, so the same code yields the same dtypes on each.
+Which dtype two operands combine to (``result_type``, ``can_cast``) is
+:mod:`unigrad.ops.promotion`.
 """
 
 from __future__ import annotations
@@ -39,8 +37,6 @@ __all__ = [
     "complex64",
     "complex128",
     "as_dtype",
-    "result_type",
-    "can_cast",
     "isdtype",
     "finfo",
     "iinfo",
@@ -194,12 +190,6 @@ _BITS = {
 
 default_float = float32
 default_int = int64
-_DEFAULT_FOR_SCALAR: dict[type, DType] = {
-    _builtin_bool: bool,
-    int: default_int,
-    float: default_float,
-    complex: complex64,
-}
 
 
 def as_dtype(dtype: Any) -> DType:
@@ -231,106 +221,6 @@ def as_dtype(dtype: Any) -> DType:
             "(as a unigrad, NumPy, PyTorch or TensorFlow dtype, or its name)"
         )
     return found
-
-
-# --- promotion ---------------------------------------------------------------
-# The Array API table, written as the lattice it is: within a kind the wider
-# type wins; uint + int goes to the smallest signed type that holds both.
-
-_SIGNED = (int8, int16, int32, int64)
-_UNSIGNED = (uint8, uint16, uint32, uint64)
-_FLOATS_BY_BITS = {16: float16, 32: float32, 64: float64}
-_COMPLEX_FOR_FLOAT = {float16: complex64, bfloat16: complex64, float32: complex64, float64: complex128}
-_FLOAT_FOR_COMPLEX = {complex64: float32, complex128: float64}
-_RANK = {"bool": 0, "unsigned": 1, "signed": 1, "float": 2, "complex": 3}
-
-
-def _promote_pair(a: DType, b: DType) -> DType:
-    if a is b:
-        return a
-    ka, kb = _KIND[a], _KIND[b]
-    if ka == kb:
-        if ka == "float" and {a, b} == {float16, bfloat16}:
-            return float32  # as PyTorch: neither half type holds the other
-        return a if _BITS[a] >= _BITS[b] else b
-    if {ka, kb} == {"signed", "unsigned"}:
-        u, s = (a, b) if ka == "unsigned" else (b, a)
-        if _BITS[s] > _BITS[u]:
-            return s
-        if _BITS[u] == 64:
-            raise DTypeError(
-                f"no integer dtype holds both {a} and {b}; cast one of them with ug.astype first"
-            )
-        return _wider_signed(_BITS[u])
-    # Mixed kinds: implementation-defined in the standard; PyTorch's choice,
-    # the operand of the higher kind decides (complex > float > int > bool).
-    hi, lo = (a, b) if _RANK[ka] > _RANK[kb] else (b, a)
-    if _KIND[hi] == "complex" and _KIND[lo] in ("float", "complex"):
-        return complex128 if (lo is float64 or hi is complex128) else complex64
-    return hi
-
-
-def _wider_signed(bits: int) -> DType:
-    return {8: int16, 16: int32, 32: int64}[bits]
-
-
-def _scalar_result(array_dtype: DType, scalar: object) -> DType:
-    """Dtype of ``array op scalar``: the scalar is weak, as in PyTorch and NEP 50."""
-    kind = _KIND[array_dtype]
-    if isinstance(scalar, _builtin_bool):
-        return array_dtype
-    if isinstance(scalar, int):
-        return array_dtype if kind != "bool" else default_int
-    if isinstance(scalar, float):
-        return array_dtype if kind in ("float", "complex") else default_float
-    if isinstance(scalar, complex):
-        if kind == "complex":
-            return array_dtype
-        return _COMPLEX_FOR_FLOAT.get(array_dtype, complex64)
-    raise DTypeError(f"expected an array, a dtype or a Python scalar, got {type(scalar).__name__}")
-
-
-def result_type(*arrays_and_dtypes: Any) -> DType:
-    """The dtype that results from combining arrays, dtypes and Python scalars.
-
-    Arrays and dtypes promote by the Array API table; Python scalars are weak
-    (``int8`` array with ``1`` stays ``int8``).
-
-    Examples:
-        >>> import unigrad as ug
-        >>> ug.result_type(ug.uint8, ug.int8)
-        unigrad.int16
-    """
-    strong: DType | None = None
-    scalars = []
-    for item in arrays_and_dtypes:
-        if isinstance(item, (_builtin_bool, int, float, complex)) and not isinstance(item, np.generic):
-            scalars.append(item)
-            continue
-        dt = as_dtype(getattr(item, "dtype", item))
-        strong = dt if strong is None else _promote_pair(strong, dt)
-    if strong is None:
-        if not scalars:
-            raise DTypeError("result_type needs at least one array, dtype or scalar")
-        strong = _DEFAULT_FOR_SCALAR[type(scalars[0])]
-        for s in scalars[1:]:
-            strong = _promote_pair(strong, _DEFAULT_FOR_SCALAR[type(s)])
-        return strong
-    for s in scalars:
-        strong = _scalar_result(strong, s)
-    return strong
-
-
-def can_cast(from_: Any, to: Any, /) -> _builtin_bool:
-    """Whether ``from_`` promotes to ``to`` without changing kind or losing range."""
-    src = as_dtype(getattr(from_, "dtype", from_))
-    dst = as_dtype(to)
-    if src is dst:
-        return True
-    try:
-        return _promote_pair(src, dst) is dst
-    except DTypeError:
-        return False
 
 
 _KIND_GROUPS = {
@@ -384,6 +274,9 @@ class iinfo_object:  # noqa: N801 - the Array API name
     max: int
     min: int
     dtype: DType
+
+
+_FLOAT_FOR_COMPLEX = {complex64: float32, complex128: float64}
 
 
 def _numpy_dtype(dt: DType) -> np.dtype[Any]:

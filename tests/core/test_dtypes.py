@@ -95,24 +95,6 @@ def test_isdtype_rejects_unknown_kinds():
         ug.isdtype(ug.float32, "float")
 
 
-@pytest.mark.parametrize(
-    ("source", "target", "expected"),
-    [
-        (ug.int8, ug.int16, True),
-        (ug.int16, ug.int8, False),
-        (ug.uint8, ug.int16, True),
-        (ug.uint8, ug.int8, False),
-        (ug.float32, ug.float64, True),
-        (ug.int32, ug.float32, True),
-        (ug.float32, ug.int64, False),
-        (ug.bool, ug.int8, True),
-        (ug.float64, ug.complex128, True),
-    ],
-)
-def test_can_cast(source, target, expected):
-    assert ug.can_cast(source, target) is expected
-
-
 def test_namespace_info(ug_backend):
     info = ug.__array_namespace_info__()
     assert info.default_dtypes()["real floating"] is ug.float32

@@ -10,6 +10,7 @@ import pytest
 from support import BACKENDS, run
 
 import unigrad as ug
+from unigrad.ops.promotion import common_dtype_finder, promoter
 
 COMPUTE = ["bool", "int8", "int16", "int32", "int64", "uint8", "float32", "float64"]
 ALL = [*COMPUTE, "uint16", "uint32", "uint64", "complex64", "complex128"]
@@ -38,6 +39,24 @@ def test_mixed_kinds_follow_pytorch(a, b):
     torch = pytest.importorskip("torch")
     expected = torch.promote_types(getattr(torch, a), getattr(torch, b))
     assert ug.result_type(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        (ug.int8, ug.int16, True),
+        (ug.int16, ug.int8, False),
+        (ug.uint8, ug.int16, True),
+        (ug.uint8, ug.int8, False),
+        (ug.float32, ug.float64, True),
+        (ug.int32, ug.float32, True),
+        (ug.float32, ug.int64, False),
+        (ug.bool, ug.int8, True),
+        (ug.float64, ug.complex128, True),
+    ],
+)
+def test_can_cast(source, target, expected):
+    assert ug.can_cast(source, target) is expected
 
 
 def test_uint64_with_signed_has_no_common_type():
@@ -89,3 +108,65 @@ def test_multi_array_ops_promote(name):
     arrays = [np.ones(2, dtype="int8"), np.ones(2, dtype="uint8"), np.ones(2, dtype="int16")]
     for backend in BACKENDS:
         assert str(run(name, backend, arrays).dtype) == "int16"
+
+
+def _numpy_promote(keeps_weak_scalars):
+    """promoter over NumPy arrays: the primitives a backend supplies, nothing more."""
+    names = [*COMPUTE, "uint16", "uint32", "uint64", "complex64", "complex128"]
+
+    def as_tensor(x, op):
+        if isinstance(x, (np.ndarray, np.generic)):
+            return np.asarray(x)
+        raise TypeError(f"{op}: not an array: {type(x).__name__}")
+
+    return promoter(
+        tensor_types=(np.ndarray,),
+        from_native={np.dtype(n): ug.as_dtype(n) for n in names},
+        to_native={n: np.dtype(n) for n in names},
+        as_tensor=as_tensor,
+        cast=lambda x, dtype: x.astype(dtype),
+        scalar=lambda value, dtype, like: np.asarray(value, dtype=dtype),
+        keeps_weak_scalars=keeps_weak_scalars,
+    )
+
+
+@pytest.mark.parametrize("keeps_weak_scalars", [False, True])
+@pytest.mark.parametrize("dtype", COMPUTE)
+@pytest.mark.parametrize("number", [True, 2, 1.5])
+def test_promoter_gives_result_type_with_python_numbers(dtype, number, keeps_weak_scalars):
+    promote = _numpy_promote(keeps_weak_scalars)
+    array = np.ones(3, dtype=dtype)
+    expected = ug.result_type(dtype, number)
+    x1, x2 = promote(array, number)
+    assert x1.dtype == expected
+    if keeps_weak_scalars:
+        assert x2 is number  # the framework takes the number as weak itself
+    else:
+        assert x2.dtype == expected and x2.shape == ()
+    y1, y2 = promote(number, array)  # first place: always a tensor
+    assert y1.dtype == expected and y2.dtype == expected
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.combinations(COMPUTE, 2)))
+def test_promoter_casts_two_arrays_to_result_type(a, b):
+    x1, x2 = _numpy_promote(False)(np.ones((), dtype=a), np.ones(3, dtype=b))
+    assert x1.dtype == x2.dtype == ug.result_type(a, b)
+
+
+def test_promoter_two_numbers_and_foreign_operands():
+    promote = _numpy_promote(True)
+    x1, x2 = promote(1, 2.5)
+    assert x1.dtype == x2.dtype == ug.float32
+    with pytest.raises(TypeError, match="binary op: not an array: object"):
+        promote(np.ones(2), object())
+
+
+def test_common_dtype_finder_folds_result_type():
+    common_dtype = common_dtype_finder(
+        from_native={np.dtype(n): ug.as_dtype(n) for n in COMPUTE},
+        to_native={n: np.dtype(n) for n in COMPUTE},
+        as_tensor=lambda x, op: np.asarray(x),
+    )
+    arrays = [np.ones(2, dtype="int8"), np.ones(2, dtype="uint8"), np.ones(2, dtype="int16")]
+    assert common_dtype(arrays) == np.dtype("int16")
+    assert common_dtype([]) is None

@@ -9,14 +9,15 @@ message instead of a raw ``RuntimeError`` or ``InvalidArgumentError``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import AxisError, IndexOutOfRangeError, ShapeError
+from .shapes import Shape, broadcast_shapes
+from .shapes import broadcast_shape as _broadcast
 
+# (broadcast_shapes lives in .shapes; re-exported here for code that imported it from here)
 __all__ = ["broadcast_shapes", "check_indices", "diagnose", "public_name", "shape_of"]
-
-Shape = tuple[int, ...]
 
 
 def shape_of(x: Any) -> Shape | None:
@@ -31,33 +32,6 @@ def shape_of(x: Any) -> Shape | None:
 
 def _fmt(shape: Shape) -> str:
     return str(tuple(shape))
-
-
-def broadcast_shapes(*shapes: Sequence[int]) -> Shape:
-    """The shape that arrays of ``shapes`` broadcast to (Array API ``broadcast_shapes``).
-
-    Examples:
-        >>> import unigrad as ug
-        >>> ug.broadcast_shapes((2, 1), (3,))
-        (2, 3)
-    """
-    return _broadcast("broadcast_shapes", [tuple(s) for s in shapes])
-
-
-def _broadcast(op: str, shapes: Sequence[Shape]) -> Shape:
-    ndim = max((len(s) for s in shapes), default=0)
-    result = []
-    for axis in range(-ndim, 0):
-        sizes = {s[axis] for s in shapes if len(s) >= -axis}
-        sizes.discard(1)
-        if len(sizes) > 1:
-            raise ShapeError(
-                f"{op}: shapes {', '.join(map(_fmt, shapes))} cannot be broadcast together: "
-                f"axis {axis} has sizes {sorted(sizes)}; each size must match or be 1 "
-                "(reshape or expand_dims an operand to line its axes up)"
-            )
-        result.append(sizes.pop() if sizes else 1)
-    return tuple(result)
 
 
 def check_indices(op: str, indices: Any, size: int, axis: int, extrema: tuple[int, int] | None) -> None:

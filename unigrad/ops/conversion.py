@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..backends import builtin_for_framework
 from ..config import _instances, backend_instance
 from ..errors import BackendMismatchError
 from ..types import Array, DeviceLike
@@ -25,8 +26,8 @@ def backend_of(x: Any) -> Any:
     for backend in list(_instances.values()):
         if backend.is_tensor(x):
             return backend
-    if framework in ("torch", "tensorflow"):
-        return backend_instance(framework)
+    if (builtin := builtin_for_framework(framework)) is not None:
+        return backend_instance(builtin)
     raise BackendMismatchError(
         f"expected a tensor of an installed backend (torch or tensorflow), got {type(x).__name__}"
     )

@@ -9,31 +9,8 @@ from ..config import active_backend
 
 __all__ = ["__array_namespace_info__", "NamespaceInfo"]
 
-_KINDS = {
-    "bool": ("bool",),
-    "signed integer": ("signed",),
-    "unsigned integer": ("unsigned",),
-    "integral": ("signed", "unsigned"),
-    "real floating": ("float",),
-    "complex floating": ("complex",),
-    "numeric": ("signed", "unsigned", "float", "complex"),
-}
-# The Array API dtypes (bfloat16 and float16 are extras that unigrad also carries).
-_STANDARD = (
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
-)
+# The Array API dtypes: unigrad's, less the half types it carries as extras.
+_STANDARD = tuple(d for d in _dtypes.ALL_DTYPES if d not in (_dtypes.float16, _dtypes.bfloat16))
 
 
 class NamespaceInfo:
@@ -57,7 +34,7 @@ class NamespaceInfo:
         }
 
     def dtypes(self, *, device: Any = None, kind: Any = None) -> dict[str, _dtypes.DType]:
-        found = {name: _dtypes.as_dtype(name) for name in _STANDARD}
+        found = {d.name: d for d in _STANDARD}
         if kind is None:
             return found
         kinds = kind if isinstance(kind, tuple) else (kind,)

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from unigrad import dtypes as ug_dtypes
-from unigrad.ops._dispatch import framework_of
+from unigrad.backends.api import dtypes as ug_dtypes
+from unigrad.backends.api import framework_of, result_type
 
 from .core import (
     DEFAULT_FLOAT,
@@ -117,7 +117,7 @@ def _sequence_dtype(obj: Any, array: np.ndarray[Any, Any]) -> tf.DType:
         return TO_TF[ug_dtypes.as_dtype(array.dtype)]
     found = None
     for leaf in _leaf_dtypes(obj):
-        found = leaf if found is None else ug_dtypes.result_type(found, leaf)
+        found = leaf if found is None else result_type(found, leaf)
     return TO_TF[found] if found is not None else DEFAULT_FLOAT
 
 
@@ -145,7 +145,7 @@ def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | 
         return to_device(scalar(obj, target or _default_for(obj)), device)
     if framework_of(obj) not in (None, "numpy", "tensorflow") and hasattr(obj, "__dlpack__"):
         # an explicit conversion from another framework: through host memory, always safe
-        from unigrad.ops.conversion import backend_of
+        from unigrad.backends.api import backend_of
 
         array = backend_of(obj).to_numpy(obj, copy=True)
         return asarray(array, dtype=dtype, device=device)
