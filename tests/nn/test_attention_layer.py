@@ -9,8 +9,8 @@ from layer_support import check_layer, check_paths, run_layer
 from support import BACKENDS
 
 import unigrad as ug
-from unigrad.nn import _functional_layers
-from unigrad.nn import _generic_layers as generic
+from unigrad.nn import reference as nn_reference
+from unigrad.nn.functional import attention as functional_attention
 
 rng = np.random.default_rng(4)
 E, HEADS, N, L, S = 8, 2, 3, 4, 5
@@ -137,8 +137,8 @@ def test_attention_fast_path_matches_generic(separate, batch_first):
         return run
 
     check_paths(
-        kernel(_functional_layers.multi_head_attention),
-        kernel(generic.multi_head_attention),
+        kernel(functional_attention.multi_head_attention),
+        kernel(nn_reference.multi_head_attention),
         [q, k, v, arr(3 * E), arr(E, E), arr(E), mask, padding, *weights],
     )
 

@@ -10,8 +10,8 @@ from support import BACKENDS
 
 import unigrad as ug
 import unigrad.nn.functional as F
-from unigrad.nn import _functional_layers
-from unigrad.nn import _generic_layers as generic
+from unigrad.nn.functional import normalization as functional_normalization
+from unigrad.nn.reference.normalization import batch_norm as reference_batch_norm
 
 rng = np.random.default_rng(2)
 
@@ -128,10 +128,10 @@ def test_batch_norm_fast_path_matches_generic(shape, last, training):
     fmt = "channels_last" if last else "channels_first"
 
     def fast(x, weight, bias, mean, var):
-        return _functional_layers.batch_norm_stats(x, mean, var, weight, bias, training, 0.3, 1e-4, fmt)
+        return functional_normalization.batch_norm_stats(x, mean, var, weight, bias, training, 0.3, 1e-4, fmt)
 
     def slow(x, weight, bias, mean, var):
-        return generic.batch_norm(x, mean, var, weight, bias, training, 0.3, 1e-4, last)
+        return reference_batch_norm(x, mean, var, weight, bias, training, 0.3, 1e-4, last)
 
     check_paths(fast, slow, [x, weight, bias, *stats], rtol=1e-5, atol=2e-5)
 

@@ -9,7 +9,7 @@ from layer_support import check_layer, check_paths
 
 import unigrad as ug
 import unigrad.nn.functional as F
-from unigrad.nn import _generic_layers as generic
+from unigrad.nn import reference as nn_reference
 
 rng = np.random.default_rng(0)
 
@@ -113,7 +113,7 @@ def test_conv2d_fast_path_matches_generic(public, normalized, last):
     args = dict(stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1), groups=1) | normalized
     check_paths(
         lambda x, w, b: F.conv2d(x, w, b, **public, data_format=fmt),
-        lambda x, w, b: generic.conv2d(
+        lambda x, w, b: nn_reference.conv2d(
             x, w, b, args["stride"], args["padding"], args["dilation"], args["groups"], last
         ),
         [x, w, b],

@@ -9,8 +9,8 @@ from layer_support import check_layer, check_paths, run_layer
 from support import BACKENDS
 
 import unigrad as ug
-from unigrad.nn import _functional_layers
-from unigrad.nn import _generic_layers as generic
+from unigrad.nn import reference as nn_reference
+from unigrad.nn.functional import recurrent as functional_recurrent
 
 rng = np.random.default_rng(3)
 
@@ -112,8 +112,8 @@ def test_lstm_fast_path_matches_generic(config, dtype):
     h0, c0 = seq(num_layers * directions, 2, 4, dtype=dtype), seq(num_layers * directions, 2, 4, dtype=dtype)
     options = (has_biases, num_layers, 0.0, True, bidirectional, batch_first)
     check_paths(
-        lambda x, h, c, *w: _functional_layers.lstm(x, (h, c), w, *options),
-        lambda x, h, c, *w: generic.lstm(x, (h, c), w, *options),
+        lambda x, h, c, *w: functional_recurrent.lstm(x, (h, c), w, *options),
+        lambda x, h, c, *w: nn_reference.lstm(x, (h, c), w, *options),
         [x, h0, c0, *weights],
     )
 

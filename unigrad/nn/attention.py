@@ -7,8 +7,9 @@ from typing import Any
 from ..errors import ShapeError
 from ..ops import manipulation
 from ..ops._checks import shape_of
-from . import _functional_layers as functional_layers
 from . import init
+from .functional._arguments import static_shape
+from .functional.attention import multi_head_attention
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -85,7 +86,7 @@ class MultiheadAttention(Module):
             self.out_proj.bias = Parameter(init.zeros((embed_dim,), dtype))
 
     def _check(self, query: Any, key: Any, value: Any) -> tuple[tuple[int, ...], ...]:
-        known = functional_layers.static_shape
+        known = static_shape
         shapes = tuple(known(t, "MultiheadAttention") or () for t in (query, key, value))
         ranks = {len(s) for s in shapes}
         layout = "(N, L, {})" if self.batch_first else "(L, N, {})"
@@ -141,7 +142,7 @@ class MultiheadAttention(Module):
             if self.in_proj_weight is not None
             else (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)
         )
-        output, weights = functional_layers.multi_head_attention(
+        output, weights = multi_head_attention(
             query,
             key,
             value,

@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 from ..errors import ShapeError, UnigradError
 from ..ops import creation
 from ..ops.conversion import backend_of, to_numpy
-from . import _functional_layers as functional_layers
 from . import init
+from .functional._arguments import channels_last, static_shape
+from .functional.normalization import batch_norm_stats
 from .module import Module
 from .parameter import Parameter
 
@@ -34,7 +35,7 @@ class _BatchNorm(Module):
         data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        self.channels_last = functional_layers.channels_last(data_format, type(self).__name__)
+        self.channels_last = channels_last(data_format, type(self).__name__)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.data_format = affine, track_running_stats, data_format
         self.weight = Parameter(init.ones((num_features,), dtype)) if affine else None
@@ -54,7 +55,7 @@ class _BatchNorm(Module):
             self.num_batches_tracked = creation.zeros_like(self.num_batches_tracked)
 
     def _check(self, x: Any) -> None:
-        shape = functional_layers.static_shape(x, type(self).__name__)
+        shape = static_shape(x, type(self).__name__)
         layouts = self.ranks.get(len(shape) if shape is not None else -1)
         name = type(self).__name__
         if shape is None or layouts is None:
@@ -84,7 +85,7 @@ class _BatchNorm(Module):
         use_batch = self.training or self.running_mean is None
         keep = not self.training or self.track_running_stats
         mean, var = (self.running_mean, self.running_var) if keep else (None, None)
-        y, mean, var = functional_layers.batch_norm_stats(
+        y, mean, var = batch_norm_stats(
             x, mean, var, self.weight, self.bias, use_batch, factor, self.eps, self.data_format
         )
         if mean is not None:

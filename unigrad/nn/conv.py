@@ -6,8 +6,9 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from . import _functional_layers as functional_layers
 from . import init
+from .functional._arguments import as_tuple, channels_last
+from .functional.conv import conv1d, conv2d, conv_padding
 from .module import Module
 from .parameter import Parameter
 
@@ -43,14 +44,14 @@ class _ConvNd(Module):
             )
         if padding_mode != "zeros":
             raise ValueError(f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}")
-        functional_layers.channels_last(data_format, name)
+        channels_last(data_format, name)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        ints = functional_layers.as_tuple
+        ints = as_tuple
         self.kernel_size = ints(kernel_size, self.dims, "kernel_size", name)
         self.stride = ints(stride, self.dims, "stride", name)
         self.dilation = ints(dilation, self.dims, "dilation", name)
         # refuses a bad padding now rather than at the first call
-        functional_layers.conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)
+        conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)
         self.padding = padding if isinstance(padding, str) else ints(padding, self.dims, "padding", name)
         self.padding_mode, self.data_format = padding_mode, data_format
         shape = (out_channels, in_channels // groups, *self.kernel_size)
@@ -95,7 +96,7 @@ class Conv1d(_ConvNd):
     """
 
     dims = 1
-    function = staticmethod(functional_layers.conv1d)
+    function = staticmethod(conv1d)
 
 
 class Conv2d(_ConvNd):
@@ -115,4 +116,4 @@ class Conv2d(_ConvNd):
     """
 
     dims = 2
-    function = staticmethod(functional_layers.conv2d)
+    function = staticmethod(conv2d)

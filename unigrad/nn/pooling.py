@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import _functional_layers as functional_layers
+from . import functional as F
+from .functional._arguments import channels_last
 from .module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d"]
@@ -39,12 +40,12 @@ class MaxPool2d(Module):
         super().__init__()
         if return_indices:
             raise NotImplementedError("MaxPool2d: return_indices=True is not supported")
-        functional_layers.channels_last(data_format, "MaxPool2d")
+        channels_last(data_format, "MaxPool2d")
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
         self.ceil_mode, self.data_format = ceil_mode, data_format
 
     def forward(self, x: Any) -> Any:
-        return functional_layers.max_pool2d(
+        return F.max_pool2d(
             x,
             self.kernel_size,
             self.stride,
@@ -85,13 +86,13 @@ class AvgPool2d(Module):
         data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        functional_layers.channels_last(data_format, "AvgPool2d")
+        channels_last(data_format, "AvgPool2d")
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
         self.divisor_override, self.data_format = divisor_override, data_format
 
     def forward(self, x: Any) -> Any:
-        return functional_layers.avg_pool2d(
+        return F.avg_pool2d(
             x,
             self.kernel_size,
             self.stride,

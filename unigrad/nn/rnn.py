@@ -10,8 +10,9 @@ from ..errors import ShapeError
 from ..ops import creation, manipulation
 from ..ops._checks import shape_of
 from ..ops.conversion import device_of
-from . import _functional_layers as functional_layers
 from . import init
+from .functional._arguments import static_shape
+from .functional.recurrent import lstm
 from .module import Module
 from .parameter import Parameter
 
@@ -99,7 +100,7 @@ class LSTM(Module):
         return [getattr(self, name) for name in self._flat_names]
 
     def forward(self, input: Any, hx: tuple[Any, Any] | None = None) -> tuple[Any, tuple[Any, Any]]:
-        shape = functional_layers.static_shape(input, "LSTM")
+        shape = static_shape(input, "LSTM")
         layout = "(N, L, input_size)" if self.batch_first else "(L, N, input_size)"
         if shape is None or len(shape) not in (2, 3) or shape[-1] != self.input_size:
             raise ShapeError(
@@ -122,7 +123,7 @@ class LSTM(Module):
                 if shape_of(state) != given:
                     raise ShapeError(f"LSTM: expected {name} of shape {given}, got {shape_of(state)}")
             h0, c0 = (manipulation.expand_dims(s, axis=1) if unbatched else s for s in hx)
-        output, h_n, c_n = functional_layers.lstm(
+        output, h_n, c_n = lstm(
             x,
             (h0, c0),
             self._flat_weights(),

@@ -1,7 +1,7 @@
 """Fused TensorFlow kernels for the convolution, pooling, normalization and recurrent functions.
 
-Each takes the normalized arguments of ``unigrad/nn/_generic_layers.py`` and
-agrees with the definition there (tests hold the two to tolerance). What
+Each takes the normalized arguments of the kernels in ``unigrad.nn.reference``
+and agrees with the definition there (tests hold the two to tolerance). What
 TensorFlow's CPU kernels cannot do, and how it is worked around:
 
 * NCHW convolution and pooling: not on CPU (without oneDNN); the input is
@@ -15,7 +15,7 @@ TensorFlow's CPU kernels cannot do, and how it is worked around:
   run as ``DepthwiseConv2dNative`` (one input channel per group, equal
   strides) or as one convolution per group.
 * ``BlockLSTM`` (gates reordered from PyTorch's i, f, g, o to its i, g, f, o)
-  and ``FusedBatchNormV3`` take float32 only; other dtypes use the generic
+  and ``FusedBatchNormV3`` take float32 only; other dtypes use the reference
   definitions.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from unigrad.nn import _generic_layers as generic
+from unigrad.backends.api import reference
 
 from .core import native
 
@@ -40,7 +40,8 @@ __all__ = [
 ]
 
 _raw = tf.raw_ops
-Pair = tuple[int, int]
+Pair = reference.windows.Pair
+Pads = reference.windows.Pads
 _TO_NHWC, _TO_NCHW = (0, 2, 3, 1), (0, 3, 1, 2)
 
 
@@ -75,7 +76,7 @@ def nn_conv2d(
     weight: Any,
     bias: Any,
     stride: Pair,
-    padding: generic.Pads,
+    padding: Pads,
     dilation: Pair,
     groups: int,
     channels_last: bool,
@@ -107,7 +108,7 @@ def nn_conv2d(
     return _restore(y, channels_last)
 
 
-def _padding_mode(x: Any, filters: Any, stride: Pair, padding: generic.Pads) -> tuple[str, list[int]]:
+def _padding_mode(x: Any, filters: Any, stride: Pair, padding: Pads) -> tuple[str, list[int]]:
     """``Conv2D``'s ``padding`` and ``explicit_paddings`` for PyTorch's pads.
 
     ``"VALID"`` without pads, ``"SAME"`` where that pads alike (odd kernels at
@@ -132,7 +133,7 @@ def _padding_mode(x: Any, filters: Any, stride: Pair, padding: generic.Pads) -> 
 # -- pooling -------------------------------------------------------------------
 
 
-def _padded(x: Any, pads: generic.Pads, value: float) -> Any:
+def _padded(x: Any, pads: Pads, value: float) -> Any:
     if not any(pads[0]) and not any(pads[1]):
         return x
     return _raw.PadV2(
@@ -152,9 +153,11 @@ def nn_max_pool2d(
     channels_last: bool,
 ) -> Any:
     if dilation != (1, 1):  # MaxPool has no dilation
-        return generic.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, channels_last)
+        return reference.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, channels_last)
     x = _nhwc(x, channels_last, "nn.functional.max_pool2d")
-    pads, _ = generic.pool_pads(tuple(x.shape[1:3]), kernel_size, stride, padding, dilation, ceil_mode)
+    pads, _ = reference.pooling.pool_pads(
+        tuple(x.shape[1:3]), kernel_size, stride, padding, dilation, ceil_mode
+    )
     y = _raw.MaxPool(
         input=_padded(x, pads, -math.inf),
         ksize=[1, *kernel_size, 1],
@@ -176,11 +179,11 @@ def nn_avg_pool2d(
 ) -> Any:
     x = _nhwc(x, channels_last, "nn.functional.avg_pool2d")
     shape = (int(x.shape[1]), int(x.shape[2]))
-    pads, outs = generic.pool_pads(shape, kernel_size, stride, padding, (1, 1), ceil_mode)
+    pads, outs = reference.pooling.pool_pads(shape, kernel_size, stride, padding, (1, 1), ceil_mode)
     y = _raw.AvgPool(
         value=_padded(x, pads, 0.0), ksize=[1, *kernel_size, 1], strides=[1, *stride, 1], padding="VALID"
     )
-    divisor = generic.avg_pool_divisor(
+    divisor = reference.pooling.avg_pool_divisor(
         shape, kernel_size, stride, padding, outs, count_include_pad, divisor_override
     )
     area = float(kernel_size[0] * kernel_size[1])
@@ -207,7 +210,7 @@ def nn_batch_norm(
 ) -> tuple[Any, Any, Any]:
     x = native(x, "nn.functional.batch_norm")
     if x.dtype != tf.float32 or x.shape.rank not in (2, 3, 4):
-        return generic.batch_norm(
+        return reference.batch_norm(
             x, running_mean, running_var, weight, bias, training, momentum, eps, channels_last
         )
     shape = x.shape
@@ -249,7 +252,7 @@ def _icfo(gates: Any, axis: int) -> Any:
 
 def _block_direction(seq: Any, h: Any, c: Any, weights: Sequence[Any], reverse: bool) -> tuple[Any, Any, Any]:
     if seq.dtype != tf.float32:
-        return generic.lstm_direction(seq, h, c, weights, reverse)
+        return reference.recurrent.lstm_direction(seq, h, c, weights, reverse)
     w_ih, w_hh, *biases = weights
     hidden = int(w_hh.shape[1])
     stacked = tf.concat([_raw.Transpose(x=w_ih, perm=(1, 0)), _raw.Transpose(x=w_hh, perm=(1, 0))], axis=0)
@@ -288,7 +291,7 @@ def nn_lstm(
     bidirectional: bool,
     batch_first: bool,
 ) -> tuple[Any, Any, Any]:
-    return generic.lstm_layers(
+    return reference.recurrent.lstm_layers(
         native(x, "nn.functional.lstm"),
         hx,
         weights,

@@ -1,4 +1,4 @@
-"""Fused PyTorch kernels for ``ug.nn.functional``, each agreeing with ``unigrad/nn/_generic.py``."""
+"""Fused PyTorch kernels for ``ug.nn.functional``, each agreeing with its ``unigrad.nn.reference``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from unigrad.ops._checks import check_indices
+from unigrad.backends.api import check_indices
 
 __all__ = [
     "nn_linear",
@@ -21,7 +21,6 @@ __all__ = [
     "nn_layer_norm",
     "nn_embedding",
     "nn_sparse_cross_entropy",
-    "nn_labels_checked_by_kernel",
 ]
 
 Tensor = torch.Tensor
@@ -64,9 +63,3 @@ def nn_sparse_cross_entropy(
 ) -> Tensor:
     # PyTorch's own reduction: "mean" divides by the samples not ignored, as the definition
     return F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction=reduction)
-
-
-def nn_labels_checked_by_kernel(labels: Tensor) -> bool:
-    # the CPU kernel raises IndexError for a label out of range; on CUDA that is a
-    # device-side assert, which ends the process, so labels there are checked first
-    return labels.device.type == "cpu"

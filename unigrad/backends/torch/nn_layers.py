@@ -1,7 +1,7 @@
 """Fused PyTorch kernels for the convolution, pooling, normalization, recurrent and attention functions.
 
-Each takes the normalized arguments of ``unigrad/nn/_generic_layers.py`` and
-agrees with the definition there (tests hold the two to tolerance). NHWC
+Each takes the normalized arguments of the kernels in ``unigrad.nn.reference``
+and agrees with the definition there (tests hold the two to tolerance). NHWC
 input is permuted to a view: PyTorch runs it as a channels-last NCHW tensor
 without a copy, and the result permutes back to a contiguous NHWC tensor.
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import torch
 import torch.nn.functional as F
 
-from unigrad.nn import _generic_layers as generic
+from unigrad.backends.api import reference
 
 __all__ = [
     "nn_conv2d",
@@ -25,7 +25,8 @@ __all__ = [
 ]
 
 Tensor = torch.Tensor
-Pair = tuple[int, int]
+Pair = reference.windows.Pair
+Pads = reference.windows.Pads
 _SLICED_POOL_FROM = 1 << 16  # elements; measured crossover between 16K (slower) and 128K (3x faster)
 
 
@@ -34,7 +35,7 @@ def nn_conv2d(
     weight: Tensor,
     bias: Tensor | None,
     stride: Pair,
-    padding: generic.Pads,
+    padding: Pads,
     dilation: Pair,
     groups: int,
     channels_last: bool,
@@ -67,7 +68,7 @@ def nn_max_pool2d(
         # PyTorch's NCHW CPU kernel also finds the argmax indices for a backward pass; with no
         # backward to come, the maximum of strided slices is ~8x faster (32x16x32x32, 2x2),
         # but slower on small inputs, where the slices' own overhead shows (8x8x16x16: 2x slower)
-        return generic.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, channels_last)
+        return reference.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, channels_last)
     if channels_last:
         x = x.permute(0, 3, 1, 2)
     y = F.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode)
@@ -103,7 +104,7 @@ def nn_batch_norm(
 ) -> tuple[Tensor, Tensor | None, Tensor | None]:
     if channels_last and x.ndim > 2:
         x = x.movedim(-1, 1)
-    # no gradient reaches the statistics, as in the generic definition
+    # no gradient reaches the statistics, as in the reference definition
     mean, var = _detached(running_mean), _detached(running_var)
     updates = training and mean is not None and var is not None
     if updates:  # PyTorch updates the statistics in place: on copies, so the caller's stay as they were
@@ -143,7 +144,7 @@ def nn_lstm(
     if dropout and training and num_layers > 1:
         # the dropout masks come from ug.random, to be the same on every backend:
         # the layers run one by one, with unigrad's dropout between them
-        return generic.lstm_layers(
+        return reference.recurrent.lstm_layers(
             x, hx, weights, has_biases, num_layers, dropout, training, bidirectional, batch_first, _direction
         )
     output, h_n, c_n = torch._VF.lstm(
@@ -171,7 +172,7 @@ def nn_multi_head_attention(
     batch_first: bool,
 ) -> tuple[Tensor, Tensor | None]:
     if dropout_p > 0.0 and training:  # the dropout mask must come from ug.random
-        return generic.multi_head_attention(
+        return reference.multi_head_attention(
             query,
             key,
             value,

@@ -1,9 +1,11 @@
-"""``ug.nn.functional``: activations, layers as functions, and losses.
+"""Losses: ``mse_loss``, ``l1_loss``, ``cross_entropy``, ``nll_loss`` and the binary cross entropies.
 
-Activations and layer functions run the active backend's fused kernel where
-it has one that agrees with the generic definition (``_generic.py``), else
-that definition. Losses are written once over those, with PyTorch's
-semantics (``reduction=``, ``weight=``, ``ignore_index=``, ``label_smoothing=``).
+Written once over the activations and ug ops, with PyTorch's semantics
+(``reduction=``, ``weight=``, ``ignore_index=``, ``label_smoothing=``).
+Class labels are checked on every backend: one out of range raises
+:class:`unigrad.LabelError`, by the host check here or inside the graph,
+unless the backend's kernel checks them itself
+(:meth:`unigrad.backends.base.Backend.labels_checked_by_kernel`).
 
 Examples:
     >>> import unigrad as ug
@@ -16,25 +18,14 @@ Examples:
 from __future__ import annotations
 
 import math
-from typing import Any
 
-from ..errors import LabelError
-from ..ops import binary, creation, manipulation, searching, statistical, unary
-from ..ops._dispatch import _scoped_get, _state, failed
-from ..ops.conversion import device_of
-from ..types import Array
+from ...errors import LabelError
+from ...ops import binary, creation, manipulation, searching, statistical, unary
+from ...types import Array
+from ._dispatch import current_backend, failed
+from .activation import log_softmax
 
 __all__ = [
-    "relu",
-    "gelu",
-    "sigmoid",
-    "tanh",
-    "softmax",
-    "log_softmax",
-    "linear",
-    "layer_norm",
-    "dropout",
-    "embedding",
     "mse_loss",
     "l1_loss",
     "cross_entropy",
@@ -42,111 +33,6 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]
-
-
-def _backend() -> Any:
-    return (_scoped_get() or _state.default) if _state.scopes else _state.default
-
-
-def relu(x: Array) -> Array:
-    """``max(x, 0)``; the gradient at 0 is 0."""
-    try:
-        return _backend().nn_relu(x)
-    except Exception as exc:
-        return failed(exc, "nn_relu", x)
-
-
-def gelu(x: Array, approximate: str = "none") -> Array:
-    """``x * Φ(x)`` with the exact normal CDF, or its tanh approximation (``approximate="tanh"``)."""
-    try:
-        return _backend().nn_gelu(x, approximate)
-    except Exception as exc:
-        return failed(exc, "nn_gelu", x, approximate)
-
-
-def sigmoid(x: Array) -> Array:
-    """``1 / (1 + exp(-x))``."""
-    try:
-        return _backend().nn_sigmoid(x)
-    except Exception as exc:
-        return failed(exc, "nn_sigmoid", x)
-
-
-def tanh(x: Array) -> Array:
-    """Hyperbolic tangent."""
-    try:
-        return _backend().nn_tanh(x)
-    except Exception as exc:
-        return failed(exc, "nn_tanh", x)
-
-
-def softmax(x: Array, axis: int = -1) -> Array:
-    """``exp(x) / sum(exp(x))`` along ``axis``, computed without overflow."""
-    try:
-        return _backend().nn_softmax(x, axis)
-    except Exception as exc:
-        return failed(exc, "nn_softmax", x, axis=axis)
-
-
-def log_softmax(x: Array, axis: int = -1) -> Array:
-    """``x - logsumexp(x)`` along ``axis``."""
-    try:
-        return _backend().nn_log_softmax(x, axis)
-    except Exception as exc:
-        return failed(exc, "nn_log_softmax", x, axis=axis)
-
-
-def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
-    """``x @ weight.T + bias``; ``weight`` is ``(out_features, in_features)`` as in PyTorch."""
-    try:
-        return _backend().nn_linear(x, weight, bias)
-    except Exception as exc:
-        return failed(exc, "nn_linear", x, weight, bias)
-
-
-def layer_norm(
-    x: Array,
-    normalized_shape: int | tuple[int, ...],
-    weight: Array | None = None,
-    bias: Array | None = None,
-    eps: float = 1e-5,
-) -> Array:
-    """Normalize over the trailing ``normalized_shape`` axes (biased variance, as PyTorch)."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    try:
-        return _backend().nn_layer_norm(x, shape, weight, bias, eps)
-    except Exception as exc:
-        return failed(exc, "nn_layer_norm", x, shape, weight, bias, eps)
-
-
-def embedding(indices: Array, weight: Array) -> Array:
-    """Rows of ``weight`` at integer ``indices``; indices outside the table raise
-    :class:`unigrad.IndexOutOfRangeError` on every backend."""
-    try:
-        return _backend().nn_embedding(indices, weight)
-    except Exception as exc:
-        return failed(exc, "nn_embedding", indices, weight)
-
-
-def dropout(x: Array, p: float = 0.5, training: bool = True) -> Array:
-    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
-
-    The mask comes from :mod:`unigrad.random`, so the same seed drops the same
-    elements on every backend (it is drawn on the host, a copy per call on a GPU).
-    """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability must be in [0, 1], got {p}")
-    if not training or p == 0.0:
-        return x
-    if p == 1.0:
-        return creation.zeros_like(x)
-    from .. import random
-
-    keep = random.bernoulli(1.0 - p, tuple(x.shape), dtype=x.dtype, device=device_of(x))
-    return x * keep * (1.0 / (1.0 - p))
-
-
-# -- losses --------------------------------------------------------------------
 
 
 def _reduce(loss: Array, reduction: str) -> Array:
@@ -177,7 +63,7 @@ def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) 
 
 def _checked_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> tuple[Array, bool]:
     """:func:`_check_labels`, and whether a label may equal ``ignore_index`` (False: none does)."""
-    from ..ops.conversion import backend_of, to_numpy
+    from ...ops.conversion import backend_of, to_numpy
 
     backend = backend_of(target)
     if backend.in_graph():
@@ -273,9 +159,9 @@ def cross_entropy(
         # the common case, class indices for a batch of logits: one fused kernel where the
         # backend has it (the composite below costs several times more, mostly in its gradient)
         where = "ug.nn.functional.cross_entropy"
-        backend = _backend()
+        backend = current_backend()
         # a kernel that raises for bad labels itself needs no check first (PyTorch on a CPU)
-        by_kernel = not backend.in_graph() and backend.nn_labels_checked_by_kernel(target)
+        by_kernel = not backend.in_graph() and backend.labels_checked_by_kernel(target)
         ignored = True
         if not by_kernel:
             target, ignored = _checked_labels(target, n_classes, ignore_index, where)
@@ -350,14 +236,3 @@ def binary_cross_entropy_with_logits(
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
-
-
-from ._functional_layers import avg_pool2d, batch_norm, conv1d, conv2d, max_pool2d  # noqa: E402
-
-__all__ += [
-    "conv1d",
-    "conv2d",
-    "max_pool2d",
-    "avg_pool2d",
-    "batch_norm",
-]

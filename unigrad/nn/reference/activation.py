@@ -1,9 +1,6 @@
-"""The definitions of the neural-network functions, over ``ug`` ops only.
+"""Activations: the reference definitions of ``F.relu``, ``gelu``, ``sigmoid``, ``tanh``, ``softmax``, ...
 
-These define what each function computes. A backend carries each of them as
-``nn_<name>``: its own fused kernel where it has one that agrees (tests hold
-the two to tolerance), else the function here. A third-party backend gets
-all of them for free from the Array API namespace.
+See :mod:`unigrad.nn.reference` for what a reference definition is.
 """
 
 from __future__ import annotations
@@ -11,12 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import ops as _ops  # noqa: F401 - the package, for the modules below
-from ..ops import binary, creation, linalg, manipulation, statistical, unary
-from ..ops.searching import where
+from ...ops import binary, creation, statistical, unary
+from ...ops.searching import where
 
 __all__ = [
-    "linear",
     "relu",
     "gelu",
     "sigmoid",
@@ -24,20 +19,11 @@ __all__ = [
     "softmax",
     "log_softmax",
     "erf",
-    "layer_norm",
-    "embedding",
-    "sparse_cross_entropy",
-    "labels_checked_by_kernel",
 ]
 
 
-def linear(x: Any, weight: Any, bias: Any = None) -> Any:
-    """``x @ weight.T + bias``, with ``weight`` shaped ``(out_features, in_features)`` as PyTorch."""
-    y = linalg.matmul(x, manipulation.permute_dims(weight, (1, 0)))
-    return y if bias is None else binary.add(y, bias)
-
-
 def relu(x: Any) -> Any:
+    """``max(x, 0)``, with gradient 0 at 0."""
     # where(x > 0, ...) rather than maximum(x, 0): the gradient at 0 is 0, as
     # both frameworks' own relu kernels have it (maximum's would be 1)
     return where(binary.greater(x, 0), x, creation.zeros_like(x))
@@ -90,68 +76,23 @@ def gelu(x: Any, approximate: str = "none") -> Any:
 
 
 def sigmoid(x: Any) -> Any:
+    """``1 / (1 + exp(-x))``."""
     # 1 / (1 + exp(-x)) overflows to inf for very negative x, which still gives 0
     return 1.0 / (1.0 + unary.exp(unary.negative(x)))
 
 
 def tanh(x: Any) -> Any:
+    """Hyperbolic tangent."""
     return unary.tanh(x)
 
 
 def softmax(x: Any, axis: int = -1) -> Any:
+    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the maximum so that nothing overflows."""
     shifted = x - statistical.max(x, axis=axis, keepdims=True)
     exps = unary.exp(shifted)
     return exps / statistical.sum(exps, axis=axis, keepdims=True)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Any:
+    """``x - logsumexp(x)`` along ``axis``."""
     return x - statistical.logsumexp(x, axis=axis, keepdims=True)
-
-
-def layer_norm(
-    x: Any, normalized_shape: tuple[int, ...], weight: Any = None, bias: Any = None, eps: float = 1e-5
-) -> Any:
-    axes = tuple(range(-len(normalized_shape), 0))
-    mean = statistical.mean(x, axis=axes, keepdims=True)
-    centered = x - mean
-    variance = statistical.mean(centered * centered, axis=axes, keepdims=True)
-    y = centered / unary.sqrt(variance + eps)
-    if weight is not None:
-        y = y * weight
-    if bias is not None:
-        y = y + bias
-    return y
-
-
-def embedding(indices: Any, weight: Any) -> Any:
-    flat = manipulation.reshape(indices, (-1,))
-    rows = manipulation.take(weight, flat, axis=0)
-    return manipulation.reshape(rows, (*tuple(indices.shape), int(weight.shape[1])))
-
-
-def sparse_cross_entropy(
-    logits: Any, labels: Any, ignore_index: int = -100, reduction: str = "none", ignored: bool = True
-) -> Any:
-    """``-log_softmax(logits)[i, labels[i]]`` for ``(N, C)`` logits, 0 where ignored, reduced.
-
-    ``reduction``: ``"none"`` (per sample), ``"sum"``, or ``"mean"`` over the
-    samples not ignored (as PyTorch). Labels are known to be in range (or
-    ``ignore_index``): the caller checked them; ``ignored=False`` says that
-    it also saw that none equals ``ignore_index``.
-    """
-    keep = binary.not_equal(labels, ignore_index)
-    safe = where(keep, labels, creation.zeros_like(labels))
-    log_probs = log_softmax(logits, axis=1)
-    picked = manipulation.take_along_axis(log_probs, manipulation.expand_dims(safe, axis=1), axis=1)[:, 0]
-    per_sample = where(keep, unary.negative(picked), creation.zeros_like(picked))
-    if reduction == "none":
-        return per_sample
-    total = statistical.sum(per_sample)
-    if reduction == "sum":
-        return total
-    return binary.divide(total, statistical.sum(creation.astype(keep, per_sample.dtype)))
-
-
-def labels_checked_by_kernel(labels: Any) -> bool:
-    """Whether the backend's cross-entropy kernel raises for labels out of range (so no check before)."""
-    return False

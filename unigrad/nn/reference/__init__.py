@@ -1,0 +1,55 @@
+"""The reference definitions of the nn kernels: what every backend falls back on.
+
+This package holds the generic definition of each nn kernel over ug ops; a
+backend's fused kernel must agree with it (tested). ``ug.nn.functional``
+checks and normalizes its arguments, then calls the active backend's
+``nn_<name>``: the backend's own fused kernel where it has one, else the
+function of the same name here, which :class:`unigrad.backends.base.Backend`
+installs as the default. A third-party backend thus gets every kernel for
+free from its Array API namespace, and may replace any of them.
+
+The kernels take arguments already checked and normalized by
+``ug.nn.functional``: batched inputs, 2-tuples for sizes, convolution padding
+as explicit ``((top, bottom), (left, right))`` pairs, and ``channels_last`` as
+a bool. One module per topic, named as in ``ug.nn.functional``; a new kernel
+goes into its topic's module and into :data:`__all__` below.
+
+Examples:
+    >>> import unigrad as ug
+    >>> from unigrad.nn import reference
+    >>> ug.to_numpy(reference.relu(ug.asarray([-1.0, 2.0]))).tolist()
+    [0.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from .activation import erf, gelu, log_softmax, relu, sigmoid, softmax, tanh
+from .attention import multi_head_attention
+from .conv import conv2d
+from .linear import linear
+from .loss import sparse_cross_entropy
+from .normalization import batch_norm, layer_norm
+from .pooling import avg_pool2d, max_pool2d
+from .recurrent import lstm
+from .sparse import embedding
+
+# Every name here is a kernel: a backend carries it as ``nn_<name>``.
+__all__ = [
+    "relu",
+    "gelu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "erf",
+    "linear",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "layer_norm",
+    "batch_norm",
+    "embedding",
+    "sparse_cross_entropy",
+    "multi_head_attention",
+    "lstm",
+]
