@@ -9,6 +9,7 @@ fast path where one exists.
 
 from __future__ import annotations
 
+import copy
 import functools
 
 import numpy as np
@@ -110,6 +111,37 @@ def test_fast_path_agrees_with_generic_path(ug_backend, case):
         )
     generic = unigrad_run(case, np.float64, foreach=False)
     assert_histories(unigrad_run(case, np.float64, foreach=True), generic, rtol=1e-12, atol=1e-14)
+
+
+def without_optimizer_kernels(backend):
+    """The backend as one that has none of the optimizer capabilities: the base class's defaults."""
+    from unigrad.backends.base import Backend
+
+    stub = copy.copy(backend)
+    for name in vars(Backend):
+        if name.startswith("optim_"):
+            stub.__dict__.pop(name, None)  # what backends/<name>/optim.py gave it
+    return stub
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=IDS)
+def test_backend_without_fast_paths_takes_the_generic_path(ug_backend, case):
+    name, options = CASES[case]
+    initial, grads = data(np.float64)
+    params = [ug.nn.Parameter(ug.asarray(a.copy())) for a in initial]
+    optimizer = getattr(ug.optim, name)(params, **options)
+    backend = optimizer._backend
+    optimizer._backend = without_optimizer_kernels(backend)
+    history = []
+    for step_grads in grads:
+        optimizer.step([None if g is None else ug.asarray(g) for g in step_grads])
+        history.append([np.array(ug.to_numpy(p)) for p in params])
+    assert_histories(history, unigrad_run(case, np.float64, foreach=False), rtol=0, atol=0)
+    # state in plain tensors, replaced each step (TensorFlow's fused ops would have made variables)
+    assert not any(backend.optim_is_state_variable(v) for s in optimizer._state.values() for v in s.values())
+    optimizer.param_groups[0]["foreach"] = True
+    with pytest.raises(ug.optim.OptimizerError, match=r"foreach=True\) has no fast path"):
+        optimizer.step([ug.asarray(g) for g in grads[0]])
 
 
 @pytest.mark.backends("tensorflow")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from ..ops.conversion import backend_of, convert, device_of, to_numpy
 from ..ops.creation import asarray
 from ._checks import OptimizerError, is_tensor_like
-from ._graph import is_variable
 
 if TYPE_CHECKING:
     from .optimizer import Optimizer
@@ -61,6 +60,7 @@ def load_state_dict(optimizer: Optimizer, state_dict: Mapping[str, Any]) -> None
             if p is None:
                 raise OptimizerError(f"the state dict has state for parameter {key}, which no group has")
             state[id(p)] = {name: _loaded(name, value, p, int(key)) for name, value in entries.items()}
+    is_variable = optimizer._backend.optim_is_state_variable
     for key, entries in state.items():
         # a compiled step holds on to the variables it was traced with: fill them
         current = optimizer._state.get(key, {})

@@ -5,14 +5,17 @@ options that a user or a schedule may change between steps) and one state
 dict per parameter. Each step it builds the group's :class:`~.transforms.Transform`
 from the group's current options and applies it (the generic path, written
 once over ``ug`` ops), or hands the group to the backend's fast path
-(``torch._foreach_*``, TensorFlow's fused resource ops) where one computes the
-same maths.
+(``Backend.optim_fused_step``: ``torch._foreach_*``, TensorFlow's fused resource
+ops) where one computes the same maths. Where the backend keeps optimizer state
+in variables, so that a compiled step can update it
+(``Backend.optim_state_in_variables``), the backend runs the group's update on
+views of them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -22,8 +25,9 @@ from ..distribute import _hooks
 from ..errors import BackendMismatchError, DTypeError, ShapeError
 from ..ops.conversion import backend_of
 from ..types import Array
-from . import _graph, _state_dict
+from . import _state_dict
 from ._checks import OptimizerError, backend_scope, is_tensor_like, non_negative
+from ._param_group import ParamGroup
 from .transforms import State, Transform
 
 __all__ = ["Optimizer", "OptimizerError"]
@@ -33,17 +37,14 @@ StepFn = Callable[[Mapping[str, Any], list[Any], list[Any], list[State]], None]
 """A fast path's step over one group: updates parameters and states in place."""
 
 
-_NOT_LOADED = object()
-
-
 class Optimizer:
     """Base class: parameter groups, ``step(grads)``, ``state_dict()`` / ``load_state_dict()``.
 
     A subclass passes its ``defaults`` (the options of a group) and implements
     :meth:`transform`, the group's update as a chain of transforms, and
     :meth:`check`, which validates a group's options. ``fast_path`` names the
-    function of the backend's fast module (``unigrad/optim/_fast_<backend>.py``)
-    that may take a whole group at once.
+    optimizer to the backend (``Backend.optim_fused_step``), whose fused kernels
+    may take a whole group at once.
 
     Examples:
         >>> import unigrad as ug
@@ -63,7 +64,6 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self._state: dict[int, State] = {}  # by id(param): TensorFlow variables are not hashable
         self._backend: Any = None
-        self._fast: Any = _NOT_LOADED
         if is_tensor_like(params) or isinstance(params, (str, bytes, Mapping)):
             raise TypeError(
                 "params must be an iterable of parameters or of param-group dicts, "
@@ -106,11 +106,12 @@ class Optimizer:
                     "each parameter may appear once, in one group"
                 )
             seen.add(id(p))
-        full = _graph.ParamGroup(
+        full = ParamGroup(
             {**self.defaults, **{k: v for k, v in group.items() if k != "params"}, "params": params}
         )
         self.check(full)
         self.param_groups.append(full)
+        self._backend.optim_prepare_group(full, params)
         if self.init_state_eagerly:
             with self._on_backend():
                 init = self.transform(full).init
@@ -150,6 +151,11 @@ class Optimizer:
                 f"{type(self).__name__}.step got {len(grads)} gradients for {len(params)} parameters; "
                 "pass one per parameter, in order (None to skip one)"
             )
+        with self._on_backend(), no_grad():
+            self._update(grads)
+
+    def _update(self, grads: list[Any]) -> None:
+        """Check the gradients and update the parameters: one call, which a compiler traces as one frame."""
         work = []
         offset = 0
         for group in self.param_groups:
@@ -162,21 +168,16 @@ class Optimizer:
             offset += count
             if pairs:
                 work.append((group, [p for p, _ in pairs], [g for _, g in pairs]))
-        with self._on_backend(), no_grad():
-            hook = _hooks.replica_update  # inside a tf.distribute replica: all-reduce, then update each copy
-            if hook is not None and hook(self, work):
-                return
-            if self._backend.in_graph() and self._backend.name == "torch":
-                # torch.compile: leave the update to eager code (a graph break),
-                # where Python-side step counts and options stay live
-                import torch
-
-                torch._dynamo.disable(self._step_groups)(work)
-            else:
-                self._step_groups(work)
+        hook = _hooks.replica_update  # inside a tf.distribute replica: all-reduce, then update each copy
+        if hook is not None and hook(self, work):
+            return
+        plans = [self._plan(group, params, grads) for group, params, grads in work]
+        self._backend.optim_run_update(self._step_planned, work, plans)
 
     def _step_groups(self, work: list[tuple[Any, list[Any], list[Any]]]) -> None:
-        plans = [self._plan(group, params, grads) for group, params, grads in work]
+        self._step_planned(work, [self._plan(group, params, grads) for group, params, grads in work])
+
+    def _step_planned(self, work: list[tuple[Any, list[Any], list[Any]]], plans: list[StepFn | None]) -> None:
         for (group, params, grads), plan in zip(work, plans, strict=True):
             self._step_group(group, params, grads, plan)
 
@@ -207,10 +208,9 @@ class Optimizer:
         foreach = group.get("foreach")
         if foreach is False:
             return None
-        fast = self._fast_module()
         plan = None
-        if fast is not None and self.fast_path is not None and fast.supports(params, grads):
-            plan = getattr(fast, self.fast_path)(group)
+        if self.fast_path is not None:
+            plan = self._backend.optim_fused_step(self.fast_path, group, params, grads)
         if plan is None and foreach:
             raise OptimizerError(
                 f"{type(self).__name__}(foreach=True) has no fast path on {self._backend.name!r} for "
@@ -218,26 +218,29 @@ class Optimizer:
             )
         return plan
 
-    def _fast_module(self) -> Any:
-        if self._fast is _NOT_LOADED:
-            try:
-                self._fast = importlib.import_module(f"{__package__}._fast_{self._backend.name}")
-            except ModuleNotFoundError:
-                self._fast = None
-        return self._fast
-
     def _step_group(
         self, group: Mapping[str, Any], params: list[Any], grads: list[Any], plan: StepFn | None
     ) -> None:
-        graph = self._backend.name == "tensorflow" and (
-            self._backend.in_graph() or getattr(group, "lr_variable", None) is not None
-        )
-        states = self._states(group, params, graph)
-        if graph:
-            self._step_group_in_variables(group, params, grads, states, plan)
-            return
+        backend = self._backend
+        if backend.optim_state_in_variables(group):
+            states = self._states(group, params, in_variables=True)
+            backend.optim_step_in_variables(
+                group, params, grads, states, functools.partial(self._apply, plan)
+            )
+        else:
+            self._apply(plan, group, params, grads, self._states(group, params))
+
+    def _apply(
+        self,
+        plan: StepFn | None,
+        group: Mapping[str, Any],
+        params: list[Any],
+        grads: list[Any],
+        states: list[State],
+    ) -> None:
+        """Update ``params`` and ``states`` in place: the fast path's ``plan``, or the generic transform."""
         if plan is not None:
-            plan(group, params, grads, states)  # updates parameters and states in place
+            plan(group, params, grads, states)
             return
         updates, changed = self.transform(group).update(grads, states, params)
         for p, u in zip(params, updates, strict=True):
@@ -253,7 +256,7 @@ class Optimizer:
         for state, change in zip(states, changed, strict=True):
             state.update(change)
 
-    def _states(self, group: Mapping[str, Any], params: list[Any], in_variables: bool) -> list[State]:
+    def _states(self, group: Mapping[str, Any], params: list[Any], in_variables: bool = False) -> list[State]:
         """Each parameter's state, made on its first step (outside any graph being traced)."""
         states = []
         init = None
@@ -261,31 +264,15 @@ class Optimizer:
             state = self._state.get(id(p))
             if state is None:
                 init = init or self.transform(group).init
-                state = self._state[id(p)] = _graph.made_eagerly(init, p) if in_variables else init(p)
+                state = init(p) if not in_variables else self._backend.optim_init_state(init, p)
+                self._state[id(p)] = state
             states.append(state)
         return states
 
     def _make_state_variables(self, work: list[tuple[Any, list[Any], list[Any]]]) -> None:
         """Put the state of ``work``'s parameters in variables now (a distribution strategy mirrors them)."""
         for group, params, _ in work:
-            _graph.prepare(group, self._states(group, params, True), params)
-
-    def _step_group_in_variables(
-        self, group: Any, params: list[Any], grads: list[Any], states: list[State], plan: StepFn | None
-    ) -> None:
-        """A TensorFlow step whose state lives in variables (see ``_graph.py``): traceable."""
-        _graph.prepare(group, states, params)
-        options = _graph.group_view(group, params[0].dtype)
-        before = _graph.views(states, params)
-        if plan is not None:
-            after = [dict(view) for view in before]
-            plan(options, params, grads, after)
-            _graph.write_back(states, _graph.changed_entries(before, after))
-            return
-        updates, changed = self.transform(options).update(grads, before, params)
-        for p, u in zip(params, updates, strict=True):
-            p.assign_add(u)
-        _graph.write_back(states, changed)
+            self._backend.optim_move_state_to_variables(group, self._states(group, params, True), params)
 
     # -- saving and loading ----------------------------------------------------------------
 

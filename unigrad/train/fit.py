@@ -141,8 +141,9 @@ def fit(
         metrics: names (``"accuracy"``, ``"mse"``, ``"mae"``) or callables, see :mod:`~unigrad.train.metrics`.
         callbacks: :class:`~unigrad.train.callbacks.Callback` objects.
         verbose: False, True or 2; see :mod:`unigrad.train.progress`.
-        compile: compile the step with ``ug.function``; ``"auto"`` does on
-            TensorFlow, not on PyTorch (see :func:`~unigrad.train.step.should_compile`).
+        compile: compile the step with ``ug.function``; ``"auto"`` does where the
+            backend says it pays: on TensorFlow, not on PyTorch (see
+            :func:`~unigrad.train.step.should_compile`).
         on_nan: on a NaN or infinite loss, ``"stop"`` raises
             :class:`NonFiniteLossError` (a ``FloatingPointError``), ``"warn"``
             warns and ends training, ``"continue"`` trains on.
@@ -187,8 +188,8 @@ def fit(
         optimizer = get_optimizer(optimizer, model)
         train, validation = split(x, y, validation_data, validation_split, backend, model)
         compiled = should_compile(compile, backend)
-        # torch.compile guards on a view's offset: a compiled torch step gets gathered batches
-        fresh_batches = compiled and backend == "torch"
+        # (torch.compile guards on a view's offset: there a compiled step gets gathered batches)
+        fresh_batches = compiled and config.active_backend().fresh_batches_when_compiled()
         key = (loss, tuple(metrics))  # what the user gave: the same again reuses a compiled step
         if strategy is None:
             step = train_step(model, loss_fn, metric_list, optimizer, compiled, key)

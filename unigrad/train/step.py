@@ -6,9 +6,10 @@ batches' values to the host in one transfer.
 
 Compiling (``ug.function``: ``tf.function`` / ``torch.compile``) traces each
 step once and reuses it for every batch of the same shapes. The last batch of
-an epoch is usually smaller, and is traced once more: TensorFlow keeps one
-graph per batch shape, all dimensions known (``reduce_retracing=False``, so
-that layers and losses which need static shapes, such as BatchNorm and the
+an epoch is usually smaller, and is traced once more: a backend that can keep
+one graph per batch shape, all dimensions known, does
+(``Backend.static_shape_compile_options``: TensorFlow's ``reduce_retracing=False``,
+so that layers and losses which need static shapes, such as BatchNorm and the
 label gather, see them; with array inputs that is two graphs per step), and
 ``torch.compile`` recompiles once with a dynamic batch axis. Training and
 evaluation batches are neither padded nor dropped, so compiled and eager runs
@@ -91,15 +92,18 @@ def get_optimizer(optimizer: Any, model: Any) -> Any:
 
 
 def should_compile(compile: bool | str, backend: str) -> bool:
-    """``compile="auto"`` compiles on TensorFlow only.
+    """``compile="auto"`` compiles where the backend says it pays (``Backend.compile_by_default``).
 
-    A ``tf.function`` step runs several times faster than TensorFlow's eager
-    one even for a small model, and traces in about a second; PyTorch's eager
-    mode is already fast for small models, and ``torch.compile`` costs some ten
-    seconds cold, so there ``compile=True`` is for models large enough to repay it.
+    On TensorFlow it does: a ``tf.function`` step runs several times faster
+    than the eager one even for a small model, and traces in about a second.
+    PyTorch's eager mode is already fast for small models, and ``torch.compile``
+    costs some ten seconds cold, so there ``compile=True`` is for models large
+    enough to repay it.
     """
     if compile == "auto":
-        return backend == "tensorflow"
+        from .. import config
+
+        return bool(config.backend_instance(backend).compile_by_default())
     if isinstance(compile, bool):
         return compile
     raise ValueError(f"compile must be True, False or 'auto', got {compile!r}")
@@ -122,8 +126,8 @@ def _compiled(make: Callable[[], Step], compiled: bool, model: Any, key: Any) ->
         return make()
     from .. import config
 
-    # one exact-shape graph per batch size (see the module docstring); torch.compile has no such option
-    options = {"reduce_retracing": False} if config.get_backend() == "tensorflow" else {}
+    # one exact-shape graph per batch size where the backend can (see the module docstring)
+    options = config.active_backend().static_shape_compile_options()
     full_key = (key, config.get_backend(), tuple(id(module) for module in model.modules()))
     try:
         hash(full_key)
