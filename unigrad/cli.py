@@ -27,18 +27,15 @@ def _version(distribution: str) -> str | None:
 def info_lines() -> list[str]:
     """What ``unigrad info`` prints, one line per fact."""
     import unigrad as ug
+    from unigrad.backends import BUILTIN
     from unigrad.config import backend_instance
 
     lines = [
         f"unigrad {ug.__version__} (Array API {ug.__array_api_version__})",
         f"Python {platform.python_version()} on {platform.system()} {platform.machine()}",
     ]
-    for label, distributions in (
-        ("torch", ("torch",)),
-        ("tensorflow", ("tensorflow", "tensorflow-cpu")),
-        ("keras", ("keras",)),
-        ("numpy", ("numpy",)),
-    ):
+    frameworks = [(name, entry.distributions) for name, entry in BUILTIN.items()]
+    for label, distributions in (*frameworks, ("keras", ("keras",)), ("numpy", ("numpy",))):
         version = next((v for d in distributions if (v := _version(d)) is not None), None)
         lines.append(f"{label:<12}{version or 'not installed'}")
     installed = ug.available_backends()

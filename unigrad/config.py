@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from .backends import BUILTIN
 from .errors import BackendError, BackendNotInstalledError, UnknownBackendError
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ __all__ = [
     "use_backend",
     "available_backends",
     "backend_instance",
+    "backend_class",
+    "builtin_classes",
     "active_backend",
     "ENTRY_POINT_GROUP",
     "ENV_VAR",
@@ -40,15 +43,9 @@ __all__ = [
 ENTRY_POINT_GROUP = "unigrad.backends"
 ENV_VAR = "UNIGRAD_BACKEND"
 
-# canonical name -> "module:Class" of the built-in backends, in default order
-_BUILTIN = {
-    "torch": "unigrad.backends.torch:TorchBackend",
-    "tensorflow": "unigrad.backends.tensorflow:TensorFlowBackend",
-}
-# What each built-in needs importable, and the pip extra that installs it;
-# kept here so that asking needs no import of the backend module.
-_BUILTIN_FRAMEWORK = {"torch": ("torch", "torch"), "tensorflow": ("tensorflow", "tensorflow")}
-_ALIASES = {"torch": "torch", "pytorch": "torch", "tensorflow": "tensorflow", "tf": "tensorflow"}
+# the built-in backends and their aliases, read without importing any backend module
+_BUILTIN = BUILTIN
+_ALIASES = {alias: name for name, entry in BUILTIN.items() for alias in (name, *entry.aliases)}
 
 _lock = threading.RLock()
 _instances: dict[str, Backend] = {}
@@ -85,10 +82,10 @@ def _load_class_from(ep: importlib.metadata.EntryPoint) -> type[Backend]:
 
 
 def _backend_class(canonical: str) -> type[Backend]:
-    target = _BUILTIN.get(canonical)
-    if target is None:
+    entry = _BUILTIN.get(canonical)
+    if entry is None:
         return _load_class_from(_entry_points()[canonical])
-    module_name, _, class_name = target.partition(":")
+    module_name, _, class_name = entry.target.partition(":")
     try:
         return getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as exc:
@@ -99,13 +96,28 @@ def _backend_class(canonical: str) -> type[Backend]:
 
 
 def _is_installed(canonical: str) -> bool:
-    framework = _BUILTIN_FRAMEWORK.get(canonical)
-    if framework is not None:
-        return importlib.util.find_spec(framework[0]) is not None
+    entry = _BUILTIN.get(canonical)
+    if entry is not None:
+        return importlib.util.find_spec(entry.framework) is not None
     try:
         return bool(_backend_class(canonical).is_available())
     except BackendError:
         return False
+
+
+def backend_class(name: str) -> type[Backend]:
+    """The class of the backend ``name`` (an alias is fine), without constructing it.
+
+    For what must happen before a framework starts its runtime (splitting
+    TensorFlow's CPU, making a distribution strategy), which constructing the
+    backend would do.
+    """
+    return _backend_class(_canonical(name))
+
+
+def builtin_classes() -> list[type[Backend]]:
+    """The classes of the built-in backends, installed or not, without importing any framework."""
+    return [_backend_class(name) for name in _BUILTIN]
 
 
 def backend_instance(name: str) -> Backend:
@@ -118,7 +130,8 @@ def backend_instance(name: str) -> Backend:
         found = _instances.get(canonical)
         if found is None:
             if not _is_installed(canonical):
-                framework, extra = _BUILTIN_FRAMEWORK.get(canonical, (canonical, canonical))
+                entry = _BUILTIN.get(canonical)
+                framework, extra = (entry.framework, entry.extra) if entry else (canonical, canonical)
                 raise BackendNotInstalledError(
                     f"the {canonical!r} backend needs {framework}, which is not installed; "
                     f"install it with: pip install 'unigrad[{extra}]'"
@@ -133,7 +146,8 @@ def available_backends() -> list[str]:
 
     Examples:
         >>> import unigrad as ug
-        >>> set(ug.available_backends()) <= {"torch", "tensorflow"} | set(ug.config._entry_points())
+        >>> from unigrad.backends import BUILTIN
+        >>> set(ug.available_backends()) <= set(BUILTIN) | set(ug.config._entry_points())
         True
     """
     names = [name for name in _BUILTIN if _is_installed(name)]
@@ -238,9 +252,10 @@ def use_backend(name: str) -> Iterator[Backend]:
 
     Examples:
         >>> import unigrad as ug
-        >>> with ug.use_backend("torch"):
-        ...     ug.get_backend()
-        'torch'
+        >>> name = ug.available_backends()[-1]
+        >>> with ug.use_backend(name) as backend:
+        ...     ug.get_backend() == backend.name == name
+        True
     """
     backend = backend_instance(name)
     with _lock:
@@ -260,15 +275,13 @@ _eager = [False]
 def run_functions_eagerly(enabled: bool = True) -> None:
     """Run every ``ug.function`` as plain Python (``True``) or compiled (``False``), for debugging.
 
-    Also sets ``tf.config.run_functions_eagerly`` when TensorFlow is loaded, so
-    native ``tf.function`` code follows along.
+    Each built-in backend also switches its framework's own compiled functions
+    where the framework has such a switch and is loaded (``tf.function``), so
+    native code follows along.
     """
     _eager[0] = bool(enabled)
-    import sys
-
-    tensorflow = sys.modules.get("tensorflow")
-    if tensorflow is not None:
-        tensorflow.config.run_functions_eagerly(bool(enabled))
+    for backend in builtin_classes():
+        backend.set_functions_eagerly(bool(enabled))
 
 
 def functions_run_eagerly() -> bool:

@@ -101,21 +101,24 @@ def device(name: Any) -> Iterator[str]:
 
 
 def split_cpu(count: int) -> list[str]:
-    """Split TensorFlow's CPU into ``count`` logical devices ``"cpu:0"`` ... (for trying strategies).
+    """Split the active backend's CPU into ``count`` logical devices ``"cpu:0"`` ... (for trying strategies).
 
-    TensorFlow fixes its devices when it initialises: call this first thing,
-    before any TensorFlow op and before the TensorFlow backend's first use.
-    PyTorch has one CPU device (run one process per replica there instead,
-    with :func:`unigrad.distribute.launch`).
+    TensorFlow can, and fixes its devices when it initialises: call this first
+    thing, before any TensorFlow op and before the TensorFlow backend's first
+    use (setting it with ``ug.set_backend`` is fine). PyTorch has one CPU
+    device (run one process per replica there instead, with
+    :func:`unigrad.distribute.launch`).
 
     Raises:
-        unigrad.DeviceError: TensorFlow has already initialised with another split.
+        unigrad.DeviceError: the framework has already initialised with another
+            split, or the backend cannot split its CPU.
 
     Examples:
         >>> import unigrad as ug
         >>> ug.distribute.split_cpu(2)  # doctest: +SKIP
         ['cpu:0', 'cpu:1']
     """
-    from .backends.tensorflow.device import split_cpu as split
+    from .config import backend_class, get_backend
 
-    return split(count)
+    # the class, not the backend: constructing it would start the framework's runtime
+    return backend_class(get_backend()).split_cpu(count)

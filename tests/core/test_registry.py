@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import importlib.metadata
+import json
 import os
 import subprocess
 import sys
 import threading
 import types
 
+import numpy as np
 import pytest
-from unigrad.backends.base import NAMESPACE, Backend
 
 import unigrad as ug
 from unigrad import config
+from unigrad.backends import BUILTIN
+from unigrad.backends.base import NAMESPACE, Backend
 
 INSTALLED = ug.available_backends()
 needs_both = pytest.mark.skipif(len(INSTALLED) < 2, reason="needs torch and tensorflow")
@@ -216,3 +220,55 @@ def test_builtin_backends_are_complete(name):
     assert backend.missing() == []
     assert len(NAMESPACE) == len(set(NAMESPACE))
     assert all(hasattr(ug, n) for n in NAMESPACE)
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN))
+def test_builtin_table_agrees_with_the_backend_classes(name):
+    backend = config.backend_class(name)
+    entry = BUILTIN[name]
+    assert (backend.name, backend.framework, set(backend.aliases)) == (
+        name,
+        entry.framework,
+        set(entry.aliases),
+    )
+
+
+def test_capabilities_asked_through_the_classes_import_no_framework():
+    code = (
+        "import importlib, sys, unigrad as ug\n"
+        "launch = importlib.import_module('unigrad.distribute.launch')\n"
+        "ug.distribute.rank(), ug.distribute.world_size(), launch._environments(2, None)\n"
+        "ug.config.run_functions_eagerly(False)\n"
+        "print(sorted(m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules))"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_launch_gives_each_replica_every_frameworks_launcher_environment():
+    launch = importlib.import_module("unigrad.distribute.launch")
+    first, second = launch._environments(2, {"EXTRA": "1"})
+    assert (first["RANK"], second["RANK"], first["WORLD_SIZE"], first["EXTRA"]) == ("0", "1", "2", "1")
+    assert first["MASTER_PORT"] == second["MASTER_PORT"]  # torchrun's rendezvous
+    workers = json.loads(first["TF_CONFIG"])["cluster"]["worker"]  # TensorFlow's cluster
+    assert json.loads(second["TF_CONFIG"])["task"] == {"type": "worker", "index": 1}
+    ports = [first["MASTER_PORT"], *(w.rpartition(":")[2] for w in workers)]
+    assert len(set(ports)) == len(ports)  # every port taken once
+
+
+def test_a_backend_without_capability_modules_gets_the_generic_defaults():
+    assert _EchoBackend.distribution() is None
+    assert _EchoBackend.loader_length([1, 2]) is NotImplemented
+    assert _EchoBackend.read_state_file("model.pth") is NotImplemented
+    assert _EchoBackend.launch_environments(2, lambda n: []) == [{}, {}]
+    assert _EchoBackend.process_group_position() is None
+    assert _EchoBackend.launcher_position() is None
+    with pytest.raises(ug.DeviceError, match="'echo' backend has one CPU device"):
+        _EchoBackend.split_cpu(2)
+    echo = _EchoBackend()
+    assert [p.tolist() for p in echo.split_rows(np.arange(5), [2, 3])] == [[0, 1], [2, 3, 4]]
+    with pytest.raises(ug.UnigradError, match="no native model class"):
+        echo.to_native_module(None)
+    with pytest.raises(NotImplementedError, match="does not implement 'export'"):
+        echo.export(None, (), "m", "onnx", True)

@@ -7,7 +7,10 @@ outputs out. The caller's framework sees the whole call as one op made with
 asks the model's framework for the gradients of the inputs *and* of the
 model's parameters, returns the input gradients converted out, and adds the
 parameter gradients to the wrapper (``take_gradients()``): the caller's tape
-cannot hold gradients of another framework's tensors.
+cannot hold gradients of another framework's tensors. How the model's framework
+records and differentiates the call, and where it leaves the parameter
+gradients, are that backend's ``bridge_record``, ``bridge_gradients`` and
+``bridge_accumulate``.
 
 Limits: eager only (a graph being traced has no values to convert), one
 level of differentiation (the backward pass is not itself recorded).
@@ -44,12 +47,13 @@ class _Call:
 
     def __init__(self, module: Any, caller: str, leaves: list[Any], spec: Any, positions: list[int]) -> None:
         self.module, self.caller, self.inner = module, caller, module.framework
+        self.backend = config.backend_instance(self.inner)  # the wrapped model's framework's
         self.leaves, self.spec, self.positions = leaves, spec, positions
         self.inputs: list[Any] = []
         self.results: list[Any] = []  # the model's output leaves
         self.tensor_outputs: list[int] = []  # which of them are tensors (they cross; the rest do not)
         self.out_spec: Any = None
-        self.tape: Any = None
+        self.recording: Any = None  # what the model's framework recorded for the backward pass
 
     def forward(self, tensors: tuple[Any, ...]) -> tuple[Any, ...]:
         leaves = [convert(x, self.inner) if framework_of(x) == "numpy" else x for x in self.leaves]
@@ -58,32 +62,12 @@ class _Call:
         self.inputs = [leaves[p] for p in self.positions]
         args, kwargs = tree.unflatten(self.spec, leaves)
         with config.use_backend(self.inner):
-            outputs = (
-                self._forward_torch(args, kwargs) if self.inner == "torch" else self._forward_tf(args, kwargs)
+            outputs, self.recording = self.backend.bridge_record(
+                lambda: self.module._run(*args, **kwargs), [x for x in self.inputs if _is_float(x)]
             )
         self.results, self.out_spec = tree.flatten(outputs)
         self.tensor_outputs = [i for i, y in enumerate(self.results) if framework_of(y) == self.inner]
         return tuple(convert(self.results[i], self.caller) for i in self.tensor_outputs)
-
-    def _forward_torch(self, args: Any, kwargs: Any) -> Any:
-        import torch
-
-        for x in self.inputs:
-            if _is_float(x):
-                x.requires_grad_(True)  # a fresh leaf over the caller's buffer
-        with torch.enable_grad():
-            return self.module._run(*args, **kwargs)
-
-    def _forward_tf(self, args: Any, kwargs: Any) -> Any:
-        import tensorflow as tf
-
-        # persistent: a caller that keeps its graph may run the backward pass more than once
-        self.tape = tf.GradientTape(persistent=True)
-        with self.tape:
-            for x in self.inputs:
-                if _is_float(x):
-                    self.tape.watch(x)
-            return self.module._run(*args, **kwargs)
 
     def rebuild(self, crossed: tuple[Any, ...]) -> Any:
         results = list(self.results)
@@ -104,32 +88,13 @@ class _Call:
         if not pairs or not sources:
             return [None] * (1 + len(self.inputs))
         targets, seeds = [y for y, _ in pairs], [dy for _, dy in pairs]
-        if self.inner == "torch":
-            import torch
-
-            found = list(torch.autograd.grad(targets, sources, seeds, retain_graph=True, allow_unused=True))
-        else:
-            found = self.tape.gradient(targets, sources, output_gradients=seeds)
+        found = self.backend.bridge_gradients(self.recording, targets, sources, seeds)
         n_inputs = len(sources) - len(parameters)
-        self._accumulate(parameters, found[n_inputs:])
+        # where take_gradients finds them: the caller's tape cannot hold another framework's tensors
+        self.backend.bridge_accumulate(self.module, parameters, found[n_inputs:])
         grads = iter(found[:n_inputs])
         input_grads = [None if x is None else next(grads) for x in inputs]
         return [None, *(None if g is None else convert(g, self.caller) for g in input_grads)]
-
-    def _accumulate(self, parameters: list[Any], grads: list[Any]) -> None:
-        """Add the parameters' gradients where ``take_gradients`` finds them."""
-        if self.inner == "torch":
-            for p, g in zip(parameters, grads, strict=True):
-                if g is not None:  # .grad, as loss.backward() would
-                    p.grad = g if p.grad is None else p.grad + g
-            return
-        import tensorflow as tf
-
-        store = self.module._gradients
-        for p, g in zip(parameters, grads, strict=True):
-            if g is not None:
-                dense = tf.convert_to_tensor(g)  # (an embedding's IndexedSlices)
-                store[id(p)] = dense if id(p) not in store else store[id(p)] + dense
 
 
 @custom_gradient

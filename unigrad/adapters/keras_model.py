@@ -9,6 +9,8 @@ optimizers update them in place, and Keras sees every update.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,7 +18,7 @@ from ..errors import UnigradError
 from ..nn.module import Module
 from .wrapped import WrappedModule
 
-__all__ = ["KerasModule", "from_keras"]
+__all__ = ["KerasModule", "from_keras", "native_model"]
 
 _FRAMEWORKS = {"tensorflow": "tensorflow", "torch": "torch"}  # Keras backend -> unigrad backend
 
@@ -141,3 +143,53 @@ def from_keras(model: Any, input_shape: Sequence[int | None] | None = None) -> M
             )
         model.build(tuple(input_shape))
     return KerasModule(model, _framework_of_keras())
+
+
+# -- module.to_native() on TensorFlow (the tensorflow backend's to_native_module) ----------
+
+
+def native_model(module: Module) -> Any:
+    """``module`` as a ``keras.Model`` whose variables are views of its ``tf.Variable`` objects."""
+    return _keras_class()(module)
+
+
+@functools.cache
+def _keras_class() -> type:
+    import keras
+
+    class UnigradModel(keras.Model):
+        """A ``keras.Model`` whose variables are views of a unigrad module's ``tf.Variable`` objects."""
+
+        _unigrad_native = True
+
+        def __init__(self, module: Module) -> None:
+            super().__init__(name=_keras_name(type(module).__name__))
+            object.__setattr__(self, "_unigrad_module", module)  # (not a Keras layer: keep it untracked)
+            trainable = [
+                keras.Variable(value, trainable=bool(getattr(value, "trainable", True)), name=name)
+                for name, value in module.named_parameters()
+            ]
+            buffers = [
+                keras.Variable(value, trainable=False, name=name) for name, value in module.named_buffers()
+            ]
+            self.unigrad_variables = trainable + buffers
+            self.built = True
+
+        def call(self, *args: Any, training: bool | None = None, **kwargs: Any) -> Any:
+            module = self._unigrad_module
+            if training is None:
+                return module(*args, **kwargs)
+            modes = [(m, m.training) for m in module.modules()]
+            module.train(bool(training))
+            try:
+                return module(*args, **kwargs)
+            finally:
+                for m, mode in modes:
+                    object.__setattr__(m, "training", mode)
+
+    return UnigradModel
+
+
+def _keras_name(name: str) -> str:
+    """A Keras model name from a class name (``"ResNet"`` -> ``"res_net"``)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

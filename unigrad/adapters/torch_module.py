@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -11,7 +12,7 @@ from ..nn.module import IncompatibleKeys, Module
 from ..ops.conversion import convert
 from .wrapped import WrappedModule
 
-__all__ = ["TorchModule", "from_torch"]
+__all__ = ["TorchModule", "from_torch", "native_module"]
 
 
 class TorchModule(WrappedModule):
@@ -168,3 +169,108 @@ def from_torch(module: Any) -> Module:
             "for a Keras model use ug.nn.from_keras"
         )
     return TorchModule(module)
+
+
+# -- module.to_native() on PyTorch (the torch backend's to_native_module) -------------------
+
+
+def native_module(module: Module) -> Any:
+    """``module`` as a ``torch.nn.Module`` tree whose registries are the unigrad modules' own dicts."""
+    return _torch_native(module, {})
+
+
+def _torch_native(module: Module, memo: dict[int, Any]) -> Any:
+    native = memo.get(id(module))
+    if native is None:
+        if isinstance(module, WrappedModule):  # a wrapped torch module inside: the module itself
+            native = memo[id(module)] = module.to_native()
+            return native
+        native = memo[id(module)] = _torch_class()(module)
+        for name, child in module.named_children():
+            native._modules[name] = _torch_native(child, memo)
+    return native
+
+
+@functools.cache
+def _torch_class() -> type:
+    import torch
+
+    class UnigradModule(torch.nn.Module):
+        """A ``torch.nn.Module`` over a unigrad module: its registries are the unigrad ones."""
+
+        _unigrad_native = True
+
+        def __init__(self, module: Module) -> None:
+            super().__init__()
+            self.__dict__["_unigrad_module"] = module
+            # the same dict objects: a parameter or buffer set on either side is set on both
+            self.__dict__["_parameters"] = module._parameters
+            self.__dict__["_buffers"] = module._buffers
+            self.__dict__["_non_persistent_buffers_set"] = module._non_persistent
+
+        # the mode is the unigrad module's, so torch's train()/eval() and unigrad's agree
+        @property
+        def training(self) -> bool:
+            module = self.__dict__.get("_unigrad_module")
+            return True if module is None else bool(module.training)
+
+        @training.setter
+        def training(self, mode: bool) -> None:
+            module = self.__dict__.get("_unigrad_module")
+            if module is not None:
+                object.__setattr__(module, "training", bool(mode))
+
+        def forward(self, *args: Any, **kwargs: Any) -> Any:
+            # Tracers (torch.export, torch.func.functional_call) swap the registries'
+            # tensors for their own while they trace; unigrad's layers read their weights
+            # as plain attributes, so point those at the swapped tensors for the call.
+            swapped = []
+            for native in self.modules():
+                owner = native.__dict__.get("_unigrad_module")
+                if owner is None:  # a wrapped torch module: it reads its own registries
+                    continue
+                attributes = owner.__dict__
+                for registry in (owner._parameters, owner._buffers):
+                    for name, value in registry.items():
+                        current = attributes.get(name)
+                        if current is not value:
+                            swapped.append((owner, name, current))
+                            object.__setattr__(owner, name, value)
+            try:
+                return self.__dict__["_unigrad_module"](*args, **kwargs)
+            finally:
+                for owner, name, value in swapped:
+                    object.__setattr__(owner, name, value)
+
+        def _apply(self, fn: Any, recurse: bool = True) -> Any:
+            # .to(), .double(), ...: parameters change in place, buffers are replaced in the
+            # (shared) registry; the unigrad attributes follow for good
+            result = super()._apply(fn, recurse)
+            for native in self.modules():
+                if "_unigrad_module" in native.__dict__:
+                    _refresh(native.__dict__["_unigrad_module"])
+            return result
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            super().__setattr__(name, value)
+            module = self.__dict__.get("_unigrad_module")
+            if module is not None and (name in module._parameters or name in module._buffers):
+                _refresh(module)
+
+        def __getitem__(self, index: Any) -> Any:
+            # a Sequential or ModuleList indexes as it does in unigrad: the child's native module
+            module = self.__dict__["_unigrad_module"]
+            child = module[index]
+            return self._modules[next(name for name, found in module._modules.items() if found is child)]
+
+        def extra_repr(self) -> str:
+            return type(self.__dict__["_unigrad_module"]).__name__
+
+    return UnigradModule
+
+
+def _refresh(module: Module) -> None:
+    """Make a unigrad module's attributes the values its registries hold."""
+    for registry in (module._parameters, module._buffers):
+        for name, value in registry.items():
+            object.__setattr__(module, name, value)

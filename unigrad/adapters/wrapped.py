@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .. import config, tree
+from ..backends import builtin_for_framework
 from ..errors import UnigradError
 from ..nn.module import Module
 from ..ops._dispatch import framework_of
@@ -171,9 +172,9 @@ class WrappedModule(Module):
 def _caller(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
     """The framework of the first tensor among the arguments, else that of the active backend."""
     for leaf in tree.flatten((args, kwargs))[0]:
-        framework = framework_of(leaf)
-        if framework in ("torch", "tensorflow"):
-            return framework
+        backend = builtin_for_framework(framework_of(leaf))
+        if backend is not None:
+            return backend
     return config.get_backend()
 
 

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from unigrad import linalg as _linalg_extension
-from unigrad.errors import UnigradError
+from unigrad.backends import protocol as _protocol
+from unigrad.errors import DeviceError, UnigradError
 from unigrad.ops import binary as _binary
 from unigrad.ops import creation as _creation
-from unigrad.ops import linalg as _linalg
 from unigrad.ops import manipulation as _manipulation
+from unigrad.ops import products as _products
 from unigrad.ops import searching as _searching
 from unigrad.ops import statistical as _statistical
 from unigrad.ops import unary as _unary
@@ -53,50 +55,13 @@ class BackendNotImplementedError(UnigradError, NotImplementedError, AttributeErr
 # the public functions of unigrad.ops, which call them.
 NAMESPACE: tuple[str, ...] = tuple(
     name
-    for module in (_creation, _unary, _binary, _manipulation, _statistical, _searching, _linalg)
+    for module in (_creation, _unary, _binary, _manipulation, _statistical, _searching, _products)
     for name in module.__all__
 )
 
 # The Array API linalg extension, reached as ``ug.linalg.<name>`` and carried
 # by backends as ``linalg_<name>``.
 LINALG: tuple[str, ...] = tuple(name for name in _linalg_extension.EXTENSION)
-
-# What unigrad's core needs besides the namespace.
-CORE: tuple[str, ...] = (
-    "is_tensor",  # (x) -> bool: a tensor of this framework
-    "promote",  # (x1, x2) -> (x1, x2) cast to unigrad's promoted dtype
-    "dtype_of",  # (x) -> unigrad DType
-    "native_dtype",  # (dtype spec) -> framework dtype
-    "to_numpy",  # (x) -> numpy.ndarray (a copy the caller may write to)
-    "from_numpy",  # (numpy array, device) -> tensor
-    "export_dlpack",  # (x) -> object with __dlpack__, safe for any consumer
-    "import_dlpack",  # (object with __dlpack__) -> tensor, copying when unsafe
-    "devices",  # () -> list of unigrad device names ("cpu:0", "gpu:0", ...)
-    "device_of",  # (x) -> unigrad device name
-    "to_device",  # (x, device name) -> tensor
-    "default_device",  # () -> unigrad device name used for new tensors
-    "compile_function",  # (fn, jit_compile, options) -> the function compiled to the framework's graph
-    "in_graph",  # () -> whether the code is being traced into a graph right now
-    "from_host",  # (draw, shape, dtype, device) -> tensor of draw()'s values, drawn when the graph runs
-    "graph_checked",  # (value, condition, message) -> value, used only after the check passed
-)
-
-
-# Gradients (backends/<name>/autograd.py).
-AUTOGRAD: tuple[str, ...] = (
-    "parameter",  # (tensor, trainable) -> native variable with assign/assign_add/assign_sub
-    "is_parameter",  # (x) -> bool
-    "rebind_parameter",  # (parameter, new value) -> parameter holding it (the same object if possible)
-    "is_trainable",  # (parameter) -> bool
-    "make_buffer",  # (tensor) -> what a module buffer holds (a variable where tensors are immutable)
-    "Tape",  # class: Tape(persistent); watch, gradient, stop_recording, release
-    "watchable",  # (x) -> x or a fresh leaf that can be differentiated against
-    "stop_gradient",  # (x) -> x without gradient
-    "no_grad",  # (native tapes recording) -> context manager
-    "custom_gradient",  # (f returning (y, grad_fn)) -> differentiable function
-    "function_apply",  # (ug.autograd.Function subclass, args) -> outputs
-)
-
 
 # The file names every built-in backend has (same names side by side, as Keras 3
 # keeps them), each contributing its ``__all__`` to the backend's namespace.
@@ -105,6 +70,7 @@ MODULES: tuple[str, ...] = (
     "device",
     "creation",
     "elementwise",
+    "unary",
     "manipulation",
     "statistical",
     "searching",
@@ -115,6 +81,8 @@ MODULES: tuple[str, ...] = (
     "optim",
     "export",
     "data",
+    "native",
+    "runtime",
 )
 
 
@@ -144,13 +112,12 @@ class Backend:
         # Optional fast paths: a backend may carry a one-argument whole-tensor
         # reduction that skips the keyword handling of the general one.
         self.__dict__.setdefault("sum_all", self.__dict__.get("sum"))
-        # The neural-network functions: a backend's fused kernels where it has
-        # them (nn_<name>), the generic definitions over the namespace elsewhere.
-        from unigrad.nn import _generic, _generic_layers
+        # The neural-network kernels: a backend's fused ones where it has them
+        # (nn_<name>), the reference definitions over the namespace elsewhere.
+        from unigrad.nn import reference
 
-        for generic in (_generic, _generic_layers):
-            for function_name in generic.__all__:
-                self.__dict__.setdefault(f"nn_{function_name}", getattr(generic, function_name))
+        for function_name in reference.__all__:
+            self.__dict__.setdefault(f"nn_{function_name}", getattr(reference, function_name))
         # Names the backend lacks get a stub that says so when called. (A
         # __getattr__ would do the same, but it would also slow down every
         # attribute lookup on the backend, and ops do one per call.)
@@ -167,8 +134,223 @@ class Backend:
         """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
         return sorted(n for n, f in self.__dict__.items() if getattr(f, "_unigrad_missing", False))
 
+    def labels_checked_by_kernel(self, labels: Any) -> bool:
+        """Whether this backend's ``nn_sparse_cross_entropy`` itself raises for ``labels`` out of range.
+
+        A capability, not a kernel: ``F.cross_entropy`` asks it (eagerly, never
+        while a graph is traced) and skips its own host check of the labels when
+        the answer is True, explaining the kernel's error afterwards. The
+        default, False, keeps the host check, which is always correct; it also
+        tells the kernel whether any label equals ``ignore_index``, which the
+        kernel alone cannot see. A backend says True only where its kernel
+        raises a catchable error (not a device-side assert that ends the process).
+
+        Args:
+            labels: the class labels about to be given to the kernel.
+
+        Returns:
+            True where the kernel checks ``labels`` itself; False by default.
+        """
+        return False
+
+    # --- export, data, devices, distribution ------------------------------------------------
+    # What the core asks of a backend instead of comparing framework names. Those that must
+    # work before the backend is constructed (construction starts the framework, and
+    # TensorFlow fixes its devices then) are classmethods that find the function in the
+    # backend package's module by name; construction gathers the same functions as members.
+
+    @classmethod
+    def capability_module(cls, module: str) -> Any:
+        """The module ``<backend package>.<module>``, imported without constructing the backend, or None."""
+        package = cls.namespace_modules[0].rpartition(".")[0] if cls.namespace_modules else cls.__module__
+        try:
+            return importlib.import_module(f"{package}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.{module}":  # the module is there but one of its imports is not
+                raise
+            return None
+
+    @classmethod
+    def capability(cls, module: str, name: str) -> Any:
+        """``<backend package>.<module>.<name>`` without constructing the backend; None where absent."""
+        return getattr(cls.capability_module(module), name, None)
+
+    @classmethod
+    def distribution(cls) -> Any:
+        """The backend's distribution engines (its ``distribute`` module), or None without any.
+
+        It carries ``DataParallelEngine`` and may carry ``PipelineEngine`` (a
+        pipeline with one process per stage) and ``stage_call`` (a stage run
+        on a device).
+        """
+        return cls.capability_module("distribute")
+
+    @classmethod
+    def split_cpu(cls, count: int) -> list[str]:
+        """Configure ``count`` logical CPU devices, before the framework starts its runtime."""
+        split = cls.capability("device", "split_cpu")
+        if split is None:
+            raise DeviceError(
+                f"the {cls.name!r} backend has one CPU device and cannot split it; run one process per "
+                "replica with ug.distribute.launch instead"
+            )
+        return list(split(count))
+
+    @classmethod
+    def set_functions_eagerly(cls, enabled: bool) -> None:
+        """``ug.config.run_functions_eagerly``: the framework's own compiled functions follow it too."""
+        found = cls.capability("runtime", "set_functions_eagerly")
+        if found is not None:
+            found(enabled)
+
+    @classmethod
+    def launch_environments(cls, nprocs: int, take_ports: Callable[[int], list[int]]) -> list[dict[str, str]]:
+        """Variables the framework's own launcher would give each of ``nprocs`` local processes.
+
+        ``take_ports(n)`` hands out ``n`` free loopback ports, distinct from every other taken.
+        """
+        found = cls.capability("runtime", "launch_environments")
+        return [{} for _ in range(nprocs)] if found is None else list(found(nprocs, take_ports))
+
+    @classmethod
+    def process_group_position(cls) -> tuple[int, int] | None:
+        """(rank, world size) in the framework's process group, if this process has joined one."""
+        found = cls.capability("runtime", "process_group_position")
+        return None if found is None else found()
+
+    @classmethod
+    def launcher_position(cls) -> tuple[int, int] | None:
+        """(rank, world size) from the environment of the framework's own launcher, if it set one."""
+        found = cls.capability("runtime", "launcher_position")
+        return None if found is None else found()
+
+    @classmethod
+    def end_process_group(cls) -> None:
+        """Leave the framework's process group, if this process joined one."""
+        found = cls.capability("runtime", "end_process_group")
+        if found is not None:
+            found()
+
+    @classmethod
+    def read_state_file(cls, path: str) -> Any:
+        """The state dict in a file of the framework's own format, or NotImplemented for another format."""
+        found = cls.capability("data", "read_state_file")
+        return NotImplemented if found is None else found(path)
+
+    def split_rows(self, x: Any, sizes: list[int]) -> list[Any]:
+        """``x`` cut along its first axis into pieces of ``sizes`` (views where the framework has them)."""
+        bounds = [0, *itertools.accumulate(sizes)]
+        return [x[start:stop] for start, stop in itertools.pairwise(bounds)]
+
+    @classmethod
+    def loader_length(cls, loader: Any) -> Any:
+        """Batches in an epoch of the framework's own loader (None if unknown); NotImplemented for another."""
+        found = cls.capability("data", "loader_length")
+        return NotImplemented if found is None else found(loader)
+
+    def to_native_module(self, module: Any) -> Any:
+        """``module.to_native()``: the framework's own model class over a unigrad module's tensors."""
+        raise UnigradError(f"the {self.name!r} backend has no native model class for to_native()")
+
+    if TYPE_CHECKING:
+        # The namespace is gathered from modules at construction (see __init__), so a
+        # type checker cannot list it; every member it does not know is Any to it.
+        def __getattr__(self, name: str) -> Any: ...
+
+    # --- end of export, data, devices, distribution -----------------------------------------
+
+    # --- optimizer and compiled-step capabilities -------------------------------------------
+    # What ug.optim and ug.fit ask of a backend instead of comparing framework names. The
+    # defaults describe a backend without fused optimizer kernels that keeps optimizer state
+    # in plain tensors, replaced each step, and whose compiled functions need nothing special;
+    # backends/<name>/optim.py (optimizer) and core.py (compiling) override what differs.
+
+    def optim_fused_step(self, optimizer: str, group: Any, params: list[Any], grads: list[Any]) -> Any:
+        """The backend's fused update for one parameter group, or None to take the generic path.
+
+        Args:
+            optimizer: the optimizer's ``fast_path`` name (``"sgd"``, ``"adam"``, ...).
+            group: the group's options (a param-group dict; ``"lr"`` may be a tensor).
+            params, grads: the parameters being stepped and their gradients.
+
+        Returns:
+            None by default, else ``step(group, params, grads, states)``, which
+            updates the parameters and their state dicts in place with the
+            generic path's maths (tests hold the two to tolerance).
+        """
+        return None
+
+    def optim_run_update(self, update: Callable[[Any, list[Any]], None], work: Any, plans: list[Any]) -> None:
+        """Run ``update(work, plans)``, an optimizer step's update of its groups, where it can run.
+
+        ``plans`` holds each group's fused step (None: the generic path). The
+        default calls it. A framework whose compiler cannot trace every update
+        (Python-side step counts and options) runs those outside the graph.
+        """
+        update(work, plans)
+
+    def optim_prepare_group(self, group: Any, params: list[Any]) -> None:
+        """Attach to a new parameter group what the backend's compiled steps read (nothing by default)."""
+
+    def optim_state_in_variables(self, group: Any) -> bool:
+        """Whether this step keeps ``group``'s optimizer state in variables a traced graph updates.
+
+        False by default: state tensors are replaced each step. When True the
+        optimizer steps the group through :meth:`optim_step_in_variables`.
+        """
+        return False
+
+    def optim_init_state(self, init: Callable[[Any], Any], param: Any) -> Any:
+        """``init(param)``, a parameter's new optimizer state, made where it outlives a graph being traced."""
+        return init(param)
+
+    def optim_step_in_variables(
+        self, group: Any, params: list[Any], grads: list[Any], states: list[Any], apply: Callable[..., None]
+    ) -> None:
+        """Step a group whose state lives in variables: ``apply(options, params, grads, views)``
+        updates the parameters and the state views in place; the backend writes the views back."""
+        raise BackendNotImplementedError(f"the {self.name!r} backend keeps no optimizer state in variables")
+
+    def optim_move_state_to_variables(self, group: Any, states: list[Any], params: list[Any]) -> None:
+        """Put a group's state in variables now (a distribution strategy mirrors them); nothing by default."""
+
+    def optim_is_state_variable(self, value: Any) -> bool:
+        """Whether ``value`` is a state variable a compiled step holds on to (load_state_dict assigns it)."""
+        return False
+
+    def compile_by_default(self) -> bool:
+        """Whether ``ug.fit(compile="auto")`` compiles the step: where a compiled step repays its
+        tracing even for a small model. False by default."""
+        return False
+
+    def static_shape_compile_options(self) -> dict[str, Any]:
+        """Options to ``compile_function`` for one graph per exact input shape (none by default)."""
+        return {}
+
+    def fresh_batches_when_compiled(self) -> bool:
+        """Whether a compiled step wants each batch as a tensor of its own, not a view of the data."""
+        return False
+
+    # --- end of optimizer and compiled-step capabilities ------------------------------------
+
     def __repr__(self) -> str:
         return f"<unigrad backend {self.name!r} ({self.framework} {self.version})>"
+
+
+def _without_default(*protocols: type) -> tuple[str, ...]:
+    return tuple(
+        name
+        for protocol in protocols
+        for name in _protocol.members(protocol)
+        if not _protocol.is_optional_member(name) and not hasattr(Backend, name)
+    )
+
+
+# What unigrad's core needs of every backend besides the namespace, and what gradients
+# need (backends/<name>/autograd.py): the members of these protocols (signatures and
+# duties in unigrad.backends.protocol) that the base class gives no default for.
+CORE: tuple[str, ...] = _without_default(_protocol.Core, _protocol.Device, _protocol.Export, _protocol.Native)
+AUTOGRAD: tuple[str, ...] = _without_default(_protocol.Autograd)
 
 
 def _missing(backend: str, function_name: str) -> Callable[..., Any]:

@@ -18,7 +18,6 @@ it (``fit(..., strategy=dp)``, or simply on a prepared model).
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -66,12 +65,9 @@ class DataParallel:
     """
 
     def __init__(self, *, devices: list[str] | None = None, timeout: float | None = None, **options: Any):
-        self.backend = config.get_backend()  # by name: making the strategy may need TF not yet started
-        try:
-            module = importlib.import_module(f"unigrad.backends.{self.backend}.distribute")
-        except ModuleNotFoundError:  # a third-party backend
-            module = None
-        engine = getattr(module, "DataParallelEngine", None)
+        self.backend = config.get_backend()
+        # the backend's class, not the backend: a strategy may need the framework not yet started
+        engine = getattr(config.backend_class(self.backend).distribution(), "DataParallelEngine", None)
         if engine is None:
             raise NotImplementedError(f"the {self.backend!r} backend has no data-parallel engine")
         self.timeout = env.timeout_seconds(timeout)

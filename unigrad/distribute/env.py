@@ -1,26 +1,26 @@
 """Who this process is in a multi-process run: rank, world size, local rank.
 
-Read, in order, from an initialised ``torch.distributed`` process group, the
-variables ``torchrun`` and :func:`unigrad.distribute.launch` set (``RANK``,
-``WORLD_SIZE``, ``LOCAL_RANK``), and TensorFlow's ``TF_CONFIG`` (the chief,
-if there is one, is rank 0, then the workers). A plain single process is
-rank 0 of 1. Nothing here imports a framework.
+Read, in order, from a framework's process group that this process has
+joined (``torch.distributed``; each built-in backend's
+``process_group_position``), the variables ``torchrun`` and
+:func:`unigrad.distribute.launch` set (``RANK``, ``WORLD_SIZE``,
+``LOCAL_RANK``), and a framework launcher's own environment (TensorFlow's
+``TF_CONFIG``; ``launcher_position``). A plain single process is rank 0 of 1.
+Nothing here imports a framework: the backends are asked through their
+classes, whose ``runtime`` modules import none.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-from typing import Any
+
+from ..config import builtin_classes
 
 __all__ = [
     "rank",
     "world_size",
     "local_rank",
     "is_main",
-    "tf_config",
-    "tf_cluster_size",
     "DEFAULT_TIMEOUT",
     "timeout_seconds",
 ]
@@ -38,31 +38,13 @@ def timeout_seconds(timeout: float | None) -> float:
     return float(os.environ.get("UNIGRAD_DIST_TIMEOUT", DEFAULT_TIMEOUT))
 
 
-def _torch_group() -> Any:
-    # only when the program already imported torch.distributed: asking must not import torch
-    dist = sys.modules.get("torch.distributed")
-    if dist is not None and dist.is_available() and dist.is_initialized():
-        return dist
+def _position(of: str) -> tuple[int, int] | None:
+    """The first (rank, world size) that a built-in backend's ``of`` classmethod finds."""
+    for backend in builtin_classes():
+        found = getattr(backend, of)()
+        if found is not None:
+            return found
     return None
-
-
-def tf_config() -> dict[str, Any] | None:
-    """``$TF_CONFIG`` parsed, or None."""
-    text = os.environ.get("TF_CONFIG", "").strip()
-    return json.loads(text) if text else None
-
-
-def _tf_tasks(config: dict[str, Any]) -> list[tuple[str, int]]:
-    cluster = config.get("cluster", {})
-    return [("chief", i) for i in range(len(cluster.get("chief", [])))] + [
-        ("worker", i) for i in range(len(cluster.get("worker", [])))
-    ]
-
-
-def tf_cluster_size() -> int:
-    """How many training tasks (chief and workers) ``$TF_CONFIG`` names; 1 without it."""
-    config = tf_config()
-    return max(1, len(_tf_tasks(config))) if config else 1
 
 
 def rank() -> int:
@@ -73,27 +55,24 @@ def rank() -> int:
         >>> ug.distribute.rank()  # a plain process
         0
     """
-    dist = _torch_group()
-    if dist is not None:
-        return int(dist.get_rank())
+    group = _position("process_group_position")
+    if group is not None:
+        return group[0]
     if "RANK" in os.environ:
         return int(os.environ["RANK"])
-    config = tf_config()
-    if config and "task" in config:
-        task = (config["task"].get("type", "worker"), int(config["task"].get("index", 0)))
-        tasks = _tf_tasks(config)
-        return tasks.index(task) if task in tasks else 0
-    return 0
+    launcher = _position("launcher_position")
+    return 0 if launcher is None else launcher[0]
 
 
 def world_size() -> int:
     """How many processes take part in the run (1 for a plain process)."""
-    dist = _torch_group()
-    if dist is not None:
-        return int(dist.get_world_size())
+    group = _position("process_group_position")
+    if group is not None:
+        return group[1]
     if "WORLD_SIZE" in os.environ:
         return int(os.environ["WORLD_SIZE"])
-    return tf_cluster_size()
+    launcher = _position("launcher_position")
+    return 1 if launcher is None else launcher[1]
 
 
 def local_rank() -> int:

@@ -1,9 +1,10 @@
 """``launch(fn, nprocs=N)``: an N-process run on this machine, as ``torchrun --standalone`` makes one.
 
 Each replica is a fresh (spawned) Python process with the environment the
-frameworks' own launchers set: ``MASTER_ADDR``/``MASTER_PORT``/``RANK``/
-``WORLD_SIZE``/``LOCAL_RANK`` for ``torch.distributed`` and ``TF_CONFIG`` for
-TensorFlow's ``MultiWorkerMirroredStrategy``, on loopback ports found free. So
+frameworks' own launchers set (each built-in backend's ``launch_environments``):
+``MASTER_ADDR``/``MASTER_PORT``/``RANK``/``WORLD_SIZE``/``LOCAL_RANK`` for
+``torch.distributed`` and ``TF_CONFIG`` for TensorFlow's
+``MultiWorkerMirroredStrategy``, on loopback ports found free. So
 the same ``fn`` runs unchanged under ``torchrun`` or with ``TF_CONFIG`` on
 several machines.
 
@@ -21,7 +22,6 @@ raises :class:`ReplicaError` with that replica's traceback.
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..errors import UnigradError
@@ -55,64 +55,66 @@ class LaunchTimeoutError(UnigradError, TimeoutError):
 
 def free_ports(count: int) -> list[int]:
     """``count`` distinct loopback ports that were free a moment ago (the OS picks them)."""
-    sockets = []
-    try:
+    with _port_pool() as take:
+        return take(count)
+
+
+@contextlib.contextmanager
+def _port_pool() -> Iterator[Callable[[int], list[int]]]:
+    """``take(n)``: ``n`` free loopback ports, distinct from all others taken before the block ends."""
+    held: list[socket.socket] = []
+
+    def take(count: int) -> list[int]:
         for _ in range(count):
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
+            s.bind(("127.0.0.1", 0))  # kept bound until the block ends, so the OS cannot hand it out twice
+            held.append(s)
+        return [s.getsockname()[1] for s in held[-count:]] if count else []
+
+    try:
+        yield take
     finally:
-        for s in sockets:
+        for s in held:
             s.close()
 
 
-def _loopback_interface() -> str | None:
-    try:
-        names = {name for _, name in socket.if_nameindex()}
-    except (OSError, AttributeError):  # a platform without if_nameindex
-        return None
-    return next((name for name in ("lo", "lo0") if name in names), None)
-
-
 def _environments(nprocs: int, env: Mapping[str, str] | None) -> list[dict[str, str]]:
-    master, *workers = free_ports(nprocs + 1)
-    cluster = {"worker": [f"localhost:{port}" for port in workers]}
-    from ..config import get_backend
+    from ..config import builtin_classes, get_backend
 
     threads = max(1, (os.cpu_count() or 1) // nprocs)
-    found = []
-    for rank in range(nprocs):
-        variables = {
-            "MASTER_ADDR": "127.0.0.1",
-            "MASTER_PORT": str(master),
+    found = [
+        {
             "RANK": str(rank),
             "LOCAL_RANK": str(rank),
             "WORLD_SIZE": str(nprocs),
             "LOCAL_WORLD_SIZE": str(nprocs),
             "GROUP_RANK": "0",
-            "TF_CONFIG": json.dumps({"cluster": cluster, "task": {"type": "worker", "index": rank}}),
             # the parent's backend, so `ug.set_backend("tf"); launch(fn)` runs fn on TensorFlow
             "UNIGRAD_BACKEND": os.environ.get("UNIGRAD_BACKEND") or get_backend(),
+            # as torchrun does: N processes each with all the cores' threads would oversubscribe them
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", str(threads)),
         }
-        # as torchrun does: N processes each with all the cores' threads would oversubscribe them
-        variables["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", str(threads))
-        # gloo picks its network interface from the host name, which need not be loopback
-        loopback = os.environ.get("GLOO_SOCKET_IFNAME") or _loopback_interface()
-        if loopback:
-            variables["GLOO_SOCKET_IFNAME"] = loopback
+        for rank in range(nprocs)
+    ]
+    # what each framework's own launcher sets (torchrun's MASTER_ADDR, TensorFlow's TF_CONFIG),
+    # so that any backend the replicas use finds its peers
+    with _port_pool() as take:
+        for backend in builtin_classes():
+            for variables, extra in zip(found, backend.launch_environments(nprocs, take), strict=True):
+                variables.update(extra)
+    for variables in found:
         variables.update(env or {})
-        found.append(variables)
     return found
 
 
 def _host_values(value: Any) -> Any:
+    from ..backends import builtin_for_framework
     from ..ops._dispatch import framework_of
     from ..ops.conversion import to_numpy
     from ..tree import map_leaves
 
     def leaf(x: Any) -> Any:
-        return to_numpy(x, copy=True) if framework_of(x) in ("torch", "tensorflow") else x
+        return to_numpy(x, copy=True) if builtin_for_framework(framework_of(x)) is not None else x
 
     return map_leaves(leaf, value)
 
@@ -137,10 +139,11 @@ def _replica(
         with open(os.path.join(folder, f"{rank}.error"), "w") as file:
             file.write(traceback.format_exc())
     finally:
-        dist = sys.modules.get("torch.distributed")
-        if code == 0 and dist is not None and dist.is_initialized():
-            with contextlib.suppress(Exception):
-                dist.destroy_process_group()
+        if code == 0:
+            from ..config import builtin_classes
+
+            for backend in builtin_classes():
+                backend.end_process_group()
         sys.stdout.flush()
         sys.stderr.flush()
         # skip interpreter teardown: framework threads (TF's collective runtime, a

@@ -17,7 +17,6 @@ Two placements, the same numbers as the unsplit model:
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -26,6 +25,7 @@ from .. import config
 from ..autograd import GradientTape
 from ..nn.container import Sequential
 from ..nn.module import Module
+from ..ops.conversion import to_device
 from ..ops.manipulation import concat
 from . import env
 
@@ -66,8 +66,9 @@ class ModelParallel:
         if not isinstance(microbatches, int) or microbatches < 1:
             raise ValueError(f"microbatches must be an int >= 1, got {microbatches!r}")
         self.microbatches = microbatches
-        backend = config.get_backend()
-        self.processes = devices is None and backend == "torch" and env.world_size() > 1
+        engines = config.backend_class(config.get_backend()).distribution()
+        pipeline: Any = getattr(engines, "PipelineEngine", None)  # one process per stage, if it can
+        self.processes = devices is None and pipeline is not None and env.world_size() > 1
         count = len(devices) if devices is not None else (env.world_size() if self.processes else None)
         self.names, self.stages = _stages(model, count, split)
         self.devices = list(devices) if devices is not None else [None] * len(self.stages)
@@ -75,12 +76,10 @@ class ModelParallel:
             raise ValueError(
                 f"{len(self.stages)} stages need {len(self.stages)} devices, got {len(self.devices)}"
             )
-        self._backend = importlib.import_module(f"unigrad.backends.{backend}.distribute")
+        self._stage_call = getattr(engines, "stage_call", _stage_call)
         self._engine = None
         if self.processes:
-            self._engine = self._backend.PipelineEngine(
-                self.stages, microbatches, env.timeout_seconds(timeout)
-            )
+            self._engine = pipeline(self.stages, microbatches, env.timeout_seconds(timeout))
         else:
             for stage, device in zip(self.stages, self.devices, strict=True):
                 if device is not None:
@@ -105,7 +104,7 @@ class ModelParallel:
             )
         pieces = _microbatches(x, self.microbatches)
         for stage, device in zip(self.stages, self.devices, strict=True):
-            pieces = [self._backend.stage_call(stage, piece, device) for piece in pieces]
+            pieces = [self._stage_call(stage, piece, device) for piece in pieces]
         return pieces[0] if len(pieces) == 1 else concat(pieces, axis=0)
 
     def value_and_grad(self, x: Any, y: Any, loss: Callable[[Any, Any], Any]) -> tuple[Any, list[Any]]:
@@ -126,6 +125,11 @@ class ModelParallel:
     def __repr__(self) -> str:
         where = "processes" if self.processes else self.devices
         return f"ModelParallel(stages={self.names}, placement={where}, microbatches={self.microbatches})"
+
+
+def _stage_call(stage: Any, x: Any, device: str | None) -> Any:
+    """One stage on ``device``, for a backend whose autograd runs each backward op beside its forward op."""
+    return stage(x if device is None else to_device(x, device))
 
 
 def _stages(model: Any, count: int | None, split: Sequence[int] | None) -> tuple[list[str], list[Any]]:

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from ..config import builtin_classes
 from ..errors import StateDictError
 from ..io import _METADATA_KEY, load
 from ..nn.module import IncompatibleKeys, Module
@@ -53,14 +54,7 @@ def read_state_dict(path: PathLike) -> dict[str, Any]:
         )
     if path.endswith(".safetensors"):
         return _read_safetensors(path)
-    try:
-        import torch
-    except ImportError as exc:
-        raise ImportError(
-            f"reading the PyTorch file {path!r} needs torch (pip install 'unigrad[torch]'); "
-            "or convert it once to .safetensors, which unigrad reads without PyTorch"
-        ) from exc
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    state = _read_framework_file(path)
     while isinstance(state, Mapping) and not _is_state(state):
         nested = next((state[key] for key in _WRAPPERS if isinstance(state.get(key), Mapping)), None)
         if nested is None:
@@ -71,6 +65,20 @@ def read_state_dict(path: PathLike) -> dict[str, Any]:
     if state and all(key.startswith("module.") for key in state):
         state = {key.removeprefix("module."): value for key, value in state.items()}
     return dict(state)
+
+
+def _read_framework_file(path: str) -> Any:
+    """What a framework's own saving wrote to ``path``, read by the built-in backend whose format it is.
+
+    The backends are asked through their classes (``read_state_file``), so no
+    framework is imported beyond the one that reads the file (PyTorch's
+    ``torch.save`` files, whatever their suffix).
+    """
+    for backend in builtin_classes():
+        state = backend.read_state_file(path)
+        if state is not NotImplemented:
+            return state
+    raise StateDictError(f"no backend reads {path!r}; save it as .safetensors with ug.save")
 
 
 def _read_safetensors(path: str) -> dict[str, Any]:

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from .. import tree
+from ..config import builtin_classes
 from ..dtypes import DType, as_dtype, numpy_dtype
 from ..errors import ShapeError
 from ..ops.conversion import backend_of, convert, device_of, to_device
@@ -103,15 +103,10 @@ class _Rows:
 
 def _split_rows(a: Any, sizes: list[int]) -> list[Any]:
     """``a`` cut along its first axis into pieces of ``sizes`` (views where the framework has them)."""
-    framework = type(a).__module__.partition(".")[0]
-    if framework == "torch":
-        return list(a.split(sizes))
-    if framework == "tensorflow":
-        import tensorflow as tf
-
-        return list(tf.split(a, sizes)) if len(sizes) > 1 else [a]
-    bounds = np.cumsum([0, *sizes])
-    return [a[start:stop] for start, stop in itertools.pairwise(bounds)]
+    if isinstance(a, np.ndarray):
+        bounds = np.cumsum([0, *sizes])
+        return [a[start:stop] for start, stop in itertools.pairwise(bounds)]
+    return list(backend_of(a).split_rows(a, sizes))
 
 
 class ArrayData:
@@ -207,10 +202,11 @@ class LoaderData:
         self.num_samples: int | None = None
 
     def steps(self, batch_size: int) -> int | None:
-        tensorflow = sys.modules.get("tensorflow")
-        if tensorflow is not None and isinstance(self.loader, tensorflow.data.Dataset):
-            count = int(self.loader.cardinality())
-            return count if count >= 0 else None  # INFINITE or UNKNOWN
+        # a framework's own loader (a tf.data.Dataset knows its length without __len__'s rules)
+        for backend in builtin_classes():
+            count = backend.loader_length(self.loader)
+            if count is not NotImplemented:
+                return count
         try:
             return len(self.loader)
         except TypeError:

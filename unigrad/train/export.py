@@ -19,6 +19,11 @@ the model itself stays put. The copy holds the same values and unigrad's layers 
 the same maths on both backends, so the artifact agrees with the model to float
 tolerance. (tf2onnx is not used: it trails TensorFlow releases.)
 
+Each format is written by its backend's ``export`` (``unigrad/backends/<name>/export.py``),
+which traces with this module's ``_slots``, ``_restored`` and ``_traced`` and writes
+with ``_write_atomically``; the formats and their backends come from
+:data:`unigrad.backends.BUILTIN`.
+
 Limitations:
 
 * Tracing runs in eval mode (Dropout off, BatchNorm on its running statistics) and
@@ -50,17 +55,18 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import config
+from ..backends import BUILTIN
 from ..errors import BackendNotInstalledError, UnigradError
 from ..nn.module import Module
 from ..ops.conversion import backend_of, convert, device_of, to_device
 
 __all__ = ["export", "FORMATS", "ExportError", "ExportArgumentError"]
 
-# format -> the backend whose framework writes it
-FORMATS = {"torch.export": "torch", "torchscript": "torch", "onnx": "torch", "saved_model": "tensorflow"}
-_DEFAULT = {"torch": "torch.export", "tensorflow": "saved_model"}
-# the suffix each writer expects of the temporary file (torch.export warns without .pt2)
-_SUFFIX = {"torch.export": ".pt2", "torchscript": ".pt", "onnx": ".onnx", "saved_model": ""}
+# format -> the backend whose framework writes it (its writer is that backend's `export`)
+FORMATS = {format: name for name, entry in BUILTIN.items() for format in entry.export_formats}
+_DEFAULT = {name: next(iter(entry.export_formats)) for name, entry in BUILTIN.items() if entry.export_formats}
+# the suffix each writer expects of the temporary file ("": the format writes a folder)
+_SUFFIX = {format: suffix for entry in BUILTIN.values() for format, suffix in entry.export_formats.items()}
 T = TypeVar("T")
 Links = list[tuple[Module, str, Any]]  # (unigrad module, attribute, what tracing points it at)
 
@@ -128,18 +134,17 @@ def export(
             f"{', '.join(map(repr, FORMATS))} (default {_DEFAULT.get(source)!r}; a format of the other "
             "backend exports a copy of the model moved there)"
         )
-    if chosen == "onnx" and (
-        missing := [n for n in ("onnx", "onnxscript") if not importlib.util.find_spec(n)]
-    ):
+    target = FORMATS[chosen]
+    needs = BUILTIN[target].export_packages.get(chosen, ())
+    if missing := [n for n in needs if not importlib.util.find_spec(n)]:
         raise BackendNotInstalledError(
-            f"the 'onnx' export format needs {' and '.join(missing)}: pip install 'unigrad[onnx]'"
+            f"the {chosen!r} export format needs {' and '.join(missing)}: pip install 'unigrad[{chosen}]'"
         )
     destination = os.path.abspath(os.fspath(path))
     if not os.path.isdir(os.path.dirname(destination)):
         raise FileNotFoundError(f"cannot export to {destination!r}: its folder does not exist")
-    if chosen != "saved_model" and os.path.isdir(destination):
+    if _SUFFIX[chosen] and os.path.isdir(destination):
         raise IsADirectoryError(f"the {chosen!r} format writes one file, but {destination!r} is a folder")
-    target = FORMATS[chosen]
     if target != source:
         config.backend_instance(target)  # BackendNotInstalledError, with the fix, if it is missing
         try:
@@ -153,8 +158,7 @@ def export(
     modes = [(each, each.training) for each in module.modules()]
     module.eval()
     try:
-        write = _export_torch if target == "torch" else _export_saved_model
-        write(module, inputs, destination, chosen, dynamic_batch)
+        config.backend_instance(target).export(module, inputs, destination, chosen, dynamic_batch)
     finally:
         for each, mode in modes:
             object.__setattr__(each, "training", mode)
@@ -289,113 +293,3 @@ def _remove(path: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
     with contextlib.suppress(OSError):
         os.remove(path)
-
-
-def _export_torch(
-    module: Module, inputs: tuple[Any, ...], destination: str, format: str, dynamic: bool
-) -> None:
-    import torch
-
-    links: Links = []
-
-    class Exported(torch.nn.Module):
-        # Tracers swap a module's registered weights for their own tensors while they
-        # trace; pointing the unigrad model at them on every call lets them reach it.
-        def forward(self, *args: Any) -> Any:
-            for owner, attr, holder in links:
-                object.__setattr__(owner, attr, getattr(holder, attr))
-            return module(*args)
-
-    # A torch module tree with the unigrad model's names, holding plain tensors, so
-    # that no artifact can pickle unigrad's Parameter (a torch.nn.Parameter subclass).
-    holders: dict[str, torch.nn.Module] = {"": Exported()}
-    natives: dict[int, Any] = {}  # id -> plain tensor, so that tied weights stay tied
-    for name, owner, attr, value, is_parameter in _slots(module):
-        if name not in holders:
-            parent, _, leaf = name.rpartition(".")
-            holders[name] = torch.nn.Module()
-            holders[parent].add_module(leaf, holders[name])
-        plain = torch.nn.Parameter(value.detach(), requires_grad=False) if is_parameter else value
-        native = natives.setdefault(id(value), plain)
-        if is_parameter:
-            holders[name].register_parameter(attr, native)
-        else:
-            holders[name].register_buffer(attr, native, persistent=attr not in owner._non_persistent)
-        links.append((owner, attr, holders[name]))
-
-    def trace(dynamic_batch: bool) -> Any:
-        batch = torch.export.Dim("batch") if dynamic_batch else None
-        # forward takes *args: its spec is one tuple, with an entry per input
-        shapes = (tuple({0: batch} if x.ndim else None for x in inputs),) if batch is not None else None
-        program = torch.export.export(holders[""], inputs, dynamic_shapes=shapes)
-        if format != "torchscript":
-            return program
-        # torch.jit.trace only warns where Python reads a tensor's values, and bakes in
-        # one branch; torch.export, just run, refuses such models. Its warnings about
-        # shapes say what the module docstring does: TorchScript fixes them.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", torch.jit.TracerWarning)
-            return torch.jit.trace(holders[""], inputs, check_trace=False)
-
-    with _restored(links):
-        graph = _traced(trace, dynamic and format != "torchscript", format, inputs)
-    if format == "torchscript":
-        _write_atomically(destination, lambda file: torch.jit.save(graph, file), format)
-    elif format == "torch.export":
-        _write_atomically(destination, lambda file: torch.export.save(graph, file), format)
-    else:
-        try:
-            program: Any = torch.onnx.export(graph, inputs, dynamo=True, external_data=False, verbose=False)
-        except Exception as exc:
-            raise ExportError(
-                f"torch.onnx.export could not convert the model ({_summary(exc)}); an op without an ONNX "
-                "translation is the usual cause: export with format='torch.export' instead"
-            ) from exc
-        _write_atomically(destination, lambda file: program.save(file, external_data=False), format)
-
-
-def _export_saved_model(
-    module: Module, inputs: tuple[Any, ...], destination: str, format: str, dynamic: bool
-) -> None:
-    import tensorflow as tf
-
-    # Buffers are plain tensors, which a graph would bake in as constants; as variables,
-    # tracked in a list beside the parameters, they are stored as weights.
-    root = tf.Module()
-    natives: dict[int, Any] = {}
-    root.parameters, root.buffers, links = [], [], []
-    for name, owner, attr, value, is_parameter in _slots(module):
-        if id(value) not in natives:
-            if is_parameter:
-                natives[id(value)] = value
-                root.parameters.append(value)
-            else:
-                natives[id(value)] = tf.Variable(value, trainable=False, name=f"{name}.{attr}".lstrip("."))
-                root.buffers.append(natives[id(value)])
-        links.append((owner, attr, natives[id(value)]))
-
-    def trace(dynamic_batch: bool) -> Any:
-        specs = [
-            tf.TensorSpec(
-                (None, *x.shape[1:]) if dynamic_batch and x.shape.rank else x.shape, x.dtype, f"input_{i}"
-            )
-            for i, x in enumerate(inputs)
-        ]
-        call = tf.function(module.__call__, input_signature=specs)
-        call.get_concrete_function()
-        return call
-
-    with _restored(links):
-        for owner, attr, native in links:
-            object.__setattr__(owner, attr, native)
-        root.__call__ = _traced(trace, dynamic, format, inputs)
-
-        def serve(*args: Any) -> dict[str, Any]:
-            return {f"output_{i}": y for i, y in enumerate(tf.nest.flatten(root.__call__(*args)))}
-
-        signature = tf.function(serve, input_signature=root.__call__.input_signature).get_concrete_function()
-        _write_atomically(
-            destination,
-            lambda folder: tf.saved_model.save(root, folder, signatures={"serving_default": signature}),
-            format,
-        )

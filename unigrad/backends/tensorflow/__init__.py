@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import ClassVar
 
-from unigrad.backends.base import Backend, modules_of
+from unigrad.backends.api import Backend, modules_of
 
 __all__ = ["TensorFlowBackend"]
 

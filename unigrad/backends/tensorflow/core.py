@@ -2,24 +2,32 @@
 
 Everything here is shared by the other modules of the backend: the dtype
 tables, :func:`native` (the one check that refuses another framework's
-tensor), :func:`promote`, and the cached index constants that keep the hot
-reductions at one raw op.
+tensor), the primitives (:func:`cast`, :func:`scalar`) from which
+:mod:`unigrad.ops.promotion` builds ``promote`` and ``common_dtype``, and the
+cached index constants that keep the hot reductions at one raw op.
 """
 
 from __future__ import annotations
 
 import cmath
 import math
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
-from unigrad import _dlpack
-from unigrad import dtypes as ug_dtypes
-from unigrad.errors import BackendMismatchError, DTypeError
-from unigrad.ops._dispatch import framework_of, mismatch_message
+from unigrad.backends.api import (
+    BackendMismatchError,
+    DTypeError,
+    buffer_address,
+    common_dtype_finder,
+    framework_of,
+    is_compact,
+    is_number,
+    mismatch_message,
+    promoter,
+)
+from unigrad.backends.api import dtypes as ug_dtypes
 
 __all__ = [
     "is_tensor",
@@ -32,6 +40,8 @@ __all__ = [
     "import_dlpack",
     "compile_function",
     "in_graph",
+    "compile_by_default",
+    "static_shape_compile_options",
     "from_host",
     "graph_checked",
 ]
@@ -39,7 +49,6 @@ __all__ = [
 with tf.init_scope():  # (the backend may first load inside a graph being traced)
     EagerTensor = type(tf.constant(0))
 _TENSOR_TYPES = (tf.Tensor, tf.Variable)
-_SCALARS = (bool, int, float, complex)
 _raw = tf.raw_ops
 
 TO_TF: dict[str, tf.DType] = {
@@ -130,11 +139,12 @@ def cast(x: Any, dtype: tf.DType) -> Any:
 _SCALAR_CACHE: dict[tuple[type, Any, tf.DType], Any] = {}
 
 
-def scalar(value: Any, dtype: tf.DType) -> Any:
+def scalar(value: Any, dtype: tf.DType, like: Any = None) -> Any:
     """A 0-d tensor of ``dtype`` holding a Python scalar; refuses integers that do not fit.
 
     Eagerly the tensor is cached (``x * 0.5`` in a loop makes it once): building
-    a constant costs as much as the op that uses it.
+    a constant costs as much as the op that uses it. (``like``, the tensor it
+    will meet, is for promotion's sake: TensorFlow places a scalar by itself.)
     """
     if value == 0 and _signed_zero(value):
         return _make_scalar(value, dtype)  # as a key, -0.0 is 0.0
@@ -179,49 +189,17 @@ def _make_scalar(value: Any, dtype: tf.DType) -> Any:
         return cast(tf.constant(value), dtype)
 
 
-def is_number(x: object) -> bool:
-    """A Python number (weak in promotion); NumPy scalars carry a dtype and are not."""
-    return isinstance(x, _SCALARS) and not isinstance(x, np.generic)
-
-
-# Python number types that a tensor of each dtype absorbs without changing dtype.
-_ABSORBED: dict[tf.DType, tuple[type, ...]] = {
-    **{d: (int, bool) for d in INTEGERS},
-    **{d: (float, int, bool) for d in FLOATS},
-    **{d: (complex, float, int, bool) for d in COMPLEX},
-    tf.bool: (bool,),
-}
-
-
-def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
-    """Both operands as tensors of their unigrad result type (Python scalars are weak).
-
-    Only called when the two dtypes differ or one side is not a tensor, so it
-    may be slow.
-    """
-    # the common case first: a tensor and a Python number its dtype absorbs
-    if type(x1) is EagerTensor and type(x2) in _ABSORBED.get(x1.dtype, ()):
-        return x1, scalar(x2, x1.dtype)
-    if type(x2) is EagerTensor and type(x1) in _ABSORBED.get(x2.dtype, ()):
-        return scalar(x1, x2.dtype), x2
-    s1, s2 = is_number(x1), is_number(x2)
-    if s1 and s2:
-        dtype = TO_TF[ug_dtypes.result_type(x1, x2)]
-        return scalar(x1, dtype), scalar(x2, dtype)
-    if not s1:
-        x1 = native(x1, "binary op")
-    if not s2:
-        x2 = native(x2, "binary op")
-    if s1:
-        dtype = TO_TF[ug_dtypes.result_type(FROM_TF[x2.dtype], x1)]
-        return scalar(x1, dtype), cast(x2, dtype)
-    if s2:
-        dtype = TO_TF[ug_dtypes.result_type(FROM_TF[x1.dtype], x2)]
-        return cast(x1, dtype), scalar(x2, dtype)
-    if x1.dtype == x2.dtype:
-        return x1, x2
-    dtype = TO_TF[ug_dtypes.result_type(FROM_TF[x1.dtype], FROM_TF[x2.dtype])]
-    return cast(x1, dtype), cast(x2, dtype)
+# The rule is unigrad's (unigrad.ops.promotion); Python numbers become cached
+# 0-d tensors (scalar above), as TensorFlow's raw ops take tensors only.
+promote = promoter(
+    tensor_types=_TENSOR_TYPES,
+    from_native=FROM_TF,
+    to_native=TO_TF,
+    as_tensor=native,
+    cast=cast,
+    scalar=scalar,
+)
+common_dtype = common_dtype_finder(from_native=FROM_TF, to_native=TO_TF, as_tensor=native)
 
 
 def operands(x1: Any, x2: Any, op: str) -> tuple[Any, Any]:
@@ -235,18 +213,6 @@ def operands(x1: Any, x2: Any, op: str) -> tuple[Any, Any]:
             if not is_number(x):
                 native(x, op)  # raises the refusal naming this op
         raise
-
-
-def common_dtype(arrays: Iterable[Any]) -> tf.DType | None:
-    """The TensorFlow dtype that unigrad's promotion gives a sequence of tensors."""
-    found: tf.DType | None = None
-    for a in arrays:
-        dtype = native(a, "multi-array op").dtype
-        if found is None or dtype == found:
-            found = dtype
-        else:
-            found = TO_TF[ug_dtypes.result_type(FROM_TF[found], FROM_TF[dtype])]
-    return found
 
 
 _INDEX_CACHE: dict[Any, Any] = {}
@@ -287,7 +253,12 @@ def _eager(x: Any, op: str) -> Any:
 def to_numpy(x: Any, copy: bool = False) -> np.ndarray[Any, Any]:
     """A NumPy array of ``x``: a read-only view of a CPU tensor, a fresh array if ``copy``."""
     x = _eager(x, "to_numpy")
-    return x.numpy() if copy else np.asarray(x)
+    if copy:
+        return np.asarray(x.numpy())  # (numpy() of a 0-d bfloat16 tensor is a scalar, not an array)
+    try:
+        return np.asarray(x)
+    except ValueError:  # a 0-d bfloat16 tensor's __array__ returns an ml_dtypes scalar, not an array
+        return np.asarray(x.numpy())
 
 
 def from_numpy(array: np.ndarray[Any, Any], device: Any = None) -> Any:
@@ -326,7 +297,7 @@ def import_dlpack(obj: Any, *, allow_copy: bool = True) -> Any:
                 raise ValueError(f"cannot share the memory of {type(obj).__name__}: {exc}") from exc
             return _copied(obj, exc)
     try:
-        safe = _dlpack.buffer_address(capsule) % _ALIGNMENT == 0 and _dlpack.is_compact(capsule)
+        safe = buffer_address(capsule) % _ALIGNMENT == 0 and is_compact(capsule)
     except ValueError:
         safe = False
     if safe:
@@ -391,6 +362,17 @@ def compile_function(fn: Any, jit_compile: bool, options: dict[str, Any]) -> Any
 def in_graph() -> bool:
     """Whether this code is being traced into a ``tf.function`` graph."""
     return not tf.executing_eagerly()
+
+
+def compile_by_default() -> bool:
+    """True: a ``tf.function`` step runs several times faster than the eager one even for a
+    small model, and traces in about a second."""
+    return True
+
+
+def static_shape_compile_options() -> dict[str, Any]:
+    """No ``reduce_retracing``: one graph per exact shape, all dimensions known to the layers."""
+    return {"reduce_retracing": False}
 
 
 def from_host(draw: Any, shape: tuple[int, ...], dtype: Any, device: Any = None) -> Any:

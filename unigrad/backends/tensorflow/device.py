@@ -9,8 +9,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from unigrad.device import parse_device, unknown_device
-from unigrad.errors import DeviceError
+from unigrad.backends.api import DeviceError, parse_device, unknown_device
 
 __all__ = [
     "devices",

@@ -21,12 +21,12 @@ from typing import Any
 
 import tensorflow as tf
 
-from unigrad import tree
-from unigrad.config import use_backend
-from unigrad.distribute import _hooks, env
-from unigrad.errors import BackendError
+from unigrad.backends.api import BackendError, tree, use_backend
+from unigrad.backends.api import distribute_env as env
+from unigrad.backends.api import distribute_hooks as _hooks
 
 from .device import native_device
+from .runtime import tf_cluster_size
 
 __all__ = ["DataParallelEngine", "replica_update", "stage_call"]
 
@@ -68,7 +68,7 @@ class DataParallelEngine:
     ):
         if options:
             raise TypeError(f"unexpected options for TensorFlow's DataParallel: {sorted(options)}")
-        self.name = "multi_worker_mirrored" if env.tf_cluster_size() > 1 else "mirrored"
+        self.name = "multi_worker_mirrored" if tf_cluster_size() > 1 else "mirrored"
         key = (self.name, None if self.name == "multi_worker_mirrored" else tuple(_local_devices(devices)))
         self.strategy: Any = _strategies.get(key)
         if self.strategy is None:
@@ -169,7 +169,7 @@ def _local_results(strategy: Any, out: Any) -> list[Any]:
 def _tensor(leaf: Any) -> Any:
     if leaf is None or isinstance(leaf, (tf.Tensor, tf.Variable)) or not hasattr(leaf, "shape"):
         return leaf
-    from unigrad.ops.creation import asarray
+    from .creation import asarray
 
     return asarray(leaf)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from unigrad.ops._checks import check_indices
+from unigrad.backends.api import check_indices
 
 from .core import INTEGERS, EagerTensor, cast, common_dtype, graph_checked, index, native, normalize_axis
 

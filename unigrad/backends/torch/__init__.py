@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from unigrad.backends.base import Backend, modules_of
+from unigrad.backends.api import Backend, modules_of
 
 __all__ = ["TorchBackend"]
 
@@ -23,3 +23,11 @@ class TorchBackend(Backend):
         super().__init__()
         self.tensor_types = (torch.Tensor,)
         self.version = torch.__version__
+
+    def labels_checked_by_kernel(self, labels: Any) -> bool:
+        """True for labels on the CPU, whose cross-entropy kernel raises ``IndexError`` for one out of range.
+
+        On CUDA a bad label is a device-side assert, which ends the process: labels there are
+        checked on the host first.
+        """
+        return labels.device.type == "cpu"

@@ -1,4 +1,8 @@
-"""dtypes, promotion and conversion for the PyTorch backend."""
+"""dtypes, promotion and conversion for the PyTorch backend.
+
+``promote`` and ``common_dtype`` are unigrad's rule (:mod:`unigrad.ops.promotion`)
+built over the primitives here (:func:`cast`, :func:`scalar`).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from unigrad import dtypes as ug_dtypes
-from unigrad.errors import BackendMismatchError, DTypeError
-from unigrad.ops._dispatch import mismatch_message
+from unigrad.backends.api import (
+    BackendMismatchError,
+    DTypeError,
+    common_dtype_finder,
+    mismatch_message,
+    promoter,
+)
+from unigrad.backends.api import dtypes as ug_dtypes
 
 __all__ = [
     "is_tensor",
@@ -22,12 +31,12 @@ __all__ = [
     "import_dlpack",
     "compile_function",
     "in_graph",
+    "fresh_batches_when_compiled",
     "from_host",
     "graph_checked",
 ]
 
 Tensor = torch.Tensor
-_SCALARS = (bool, int, float, complex)
 
 TO_TORCH: dict[str, torch.dtype] = {
     "bool": torch.bool,
@@ -80,53 +89,29 @@ def _mismatch_message(x: object, op: str) -> str:
     return mismatch_message(op, x, "torch")
 
 
-def common_dtype(arrays: Any) -> torch.dtype | None:
-    """The torch dtype that unigrad's promotion gives a sequence of tensors."""
-    found: torch.dtype | None = None
-    for a in arrays:
-        dtype = _strict_tensor(a, "multi-array op").dtype
-        if found is None or dtype is found:
-            found = dtype
-        else:
-            found = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[found], FROM_TORCH[dtype])]
-    return found
+def cast(x: Tensor, dtype: torch.dtype) -> Tensor:
+    return x.to(dtype)
 
 
-def promote(x1: Any, x2: Any) -> tuple[Any, Any]:
-    """Cast two operands to their unigrad result type.
+def scalar(value: Any, dtype: torch.dtype, like: Tensor | None = None) -> Tensor:
+    """A 0-d tensor of a Python number, on the device of the tensor ``like`` it meets."""
+    return torch.asarray(value, dtype=dtype, device=None if like is None else like.device)
 
-    Only called when the two dtypes differ or one side is not a tensor, so it
-    may be slow. A Python scalar in second place stays a scalar (PyTorch treats
-    it as weak, as unigrad does) and only the tensor is cast where the kinds
-    differ (``int`` tensor ``* 0.5``); in first place, where torch functions
-    take no scalar, it becomes a 0-d tensor. Two tensors of different dtypes
-    are cast explicitly: PyTorch would let a 0-d one take the other's dtype.
-    """
-    kind = type(x2)
-    if kind is float and isinstance(x1, Tensor) and (x1.dtype.is_floating_point or x1.dtype.is_complex):
-        return x1, x2  # x * 0.5: the common case, already right
-    if (kind is int and isinstance(x1, Tensor) and x1.dtype is not torch.bool) or (
-        kind is bool and isinstance(x1, Tensor)
-    ):
-        return x1, x2
-    s1, s2 = isinstance(x1, _SCALARS), isinstance(x2, _SCALARS)
-    if s1 and s2:
-        dtype = TO_TORCH[ug_dtypes.result_type(x1, x2)]
-        return torch.asarray(x1, dtype=dtype), torch.asarray(x2, dtype=dtype)
-    if not s1:
-        x1 = _strict_tensor(x1, "binary op")
-    if not s2:
-        x2 = _strict_tensor(x2, "binary op")
-    if s1:
-        dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x2.dtype], x1)]
-        return torch.asarray(x1, dtype=dtype, device=x2.device), x2.to(dtype)
-    if s2:
-        dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], x2)]
-        return x1.to(dtype), x2
-    if x1.dtype is x2.dtype:
-        return x1, x2
-    dtype = TO_TORCH[ug_dtypes.result_type(FROM_TORCH[x1.dtype], FROM_TORCH[x2.dtype])]
-    return x1.to(dtype), x2.to(dtype)
+
+# The rule is unigrad's (unigrad.ops.promotion); PyTorch takes a Python number
+# second and treats it as weak itself, so a number there stays a number (a
+# tensor per call would cost as much as the op). A 0-d tensor is cast
+# explicitly: PyTorch would let it take the other operand's dtype.
+promote = promoter(
+    tensor_types=(Tensor,),
+    from_native=FROM_TORCH,
+    to_native=TO_TORCH,
+    as_tensor=_strict_tensor,
+    cast=cast,
+    scalar=scalar,
+    keeps_weak_scalars=True,
+)
+common_dtype = common_dtype_finder(from_native=FROM_TORCH, to_native=TO_TORCH, as_tensor=_strict_tensor)
 
 
 def to_numpy(x: Tensor, copy: bool = False) -> np.ndarray[Any, Any]:
@@ -195,6 +180,11 @@ def compile_function(fn: Any, jit_compile: bool, options: dict[str, Any]) -> Any
 def in_graph() -> bool:
     """Whether this code is being traced by ``torch.compile``."""
     return bool(torch.compiler.is_compiling())
+
+
+def fresh_batches_when_compiled() -> bool:
+    """True: ``torch.compile`` guards on a view's storage offset, so views of one array recompile."""
+    return True
 
 
 def from_host(draw: Any, shape: tuple[int, ...], dtype: Any, device: Any = None) -> Tensor:

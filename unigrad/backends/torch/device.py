@@ -8,7 +8,7 @@ from typing import Any
 
 import torch
 
-from unigrad.device import DeviceSpec, parse_device, unknown_device
+from unigrad.backends.api import DeviceSpec, parse_device, unknown_device
 
 __all__ = ["devices", "device_of", "to_device", "default_device", "native_device", "device_scope"]
 

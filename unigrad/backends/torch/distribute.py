@@ -26,8 +26,8 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
-from unigrad import tree
-from unigrad.distribute import env
+from unigrad.backends.api import distribute_env as env
+from unigrad.backends.api import tree
 
 from . import autograd
 from .device import native_device
@@ -166,7 +166,7 @@ class DataParallelEngine:
         if leaf is None or not hasattr(leaf, "shape") or len(leaf.shape) == 0:
             return leaf
         if not isinstance(leaf, Tensor):
-            from unigrad.ops.creation import asarray
+            from .creation import asarray
 
             leaf = asarray(leaf)
         share = leaf.shape[0] // self.world

@@ -8,7 +8,7 @@ from typing import Any
 import array_api_compat.torch as xp
 import torch
 
-from unigrad.ops._checks import check_indices
+from unigrad.backends.api import check_indices
 
 from .core import common_dtype
 
@@ -35,7 +35,13 @@ Tensor = torch.Tensor
 
 broadcast_arrays = xp.broadcast_arrays
 broadcast_to = xp.broadcast_to
-expand_dims = xp.expand_dims
+
+
+def expand_dims(x: Tensor, /, axis: int = 0) -> Tensor:
+    # array-api-compat's expand_dims has no default axis; the standard's (and ug's) is 0
+    return torch.unsqueeze(x, axis)
+
+
 flip = xp.flip
 moveaxis = torch.moveaxis
 permute_dims = xp.permute_dims
