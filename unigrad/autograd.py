@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any, Literal
@@ -43,6 +44,33 @@ __all__ = [
 # The tapes recording in this thread or task, innermost last. A gradient taken
 # while an outer tape records must itself be recorded (higher-order gradients).
 _recording: ContextVar[tuple[GradientTape, ...]] = ContextVar("unigrad_tapes", default=())
+# Those tapes of every thread and task. While there are none, which is when a
+# training step takes its gradient and updates, the ContextVar is not read:
+# torch.compile cannot trace ContextVar.get or .set (its graph breaks there),
+# but it can guard on a list's length. (append and remove are atomic.)
+_recording_anywhere: list[GradientTape] = []
+
+
+class _TracedTapes(threading.local):
+    """The tapes entered while a graph was being traced, in this thread, innermost last.
+
+    Kept in a plain attribute, which tracers follow; a traced function runs in
+    one thread, so the thread's stack is the function's. (Set in ``__init__``:
+    torch.compile mis-guards a ``threading.local`` class default.)
+    """
+
+    def __init__(self) -> None:
+        self.tapes: tuple[GradientTape, ...] = ()
+
+
+_traced = _TracedTapes()
+
+
+def _recording_here() -> tuple[GradientTape, ...]:
+    """The tapes recording in this thread or task."""
+    recording = _recording.get() if _recording_anywhere else ()
+    traced = _traced.tapes
+    return (*recording, *traced) if traced else recording
 
 
 class GradientTape:
@@ -75,11 +103,23 @@ class GradientTape:
         self._backend = active_backend()
         self._native = self._backend.Tape(self.persistent)
         self._native.__enter__()
-        self._token = _recording.set((*_recording.get(), self))
+        if self._backend.in_graph() and not _recording_anywhere:
+            # the stack a tracer follows. While an eager tape records, the ContextVar
+            # instead: torch.compile then runs this block eagerly (a graph break), as
+            # a gradient that tape differentiates again needs (its graphs have no
+            # double backward)
+            _traced.tapes = (*_traced.tapes, self)
+        else:
+            self._token = _recording.set((*_recording.get(), self))
+            _recording_anywhere.append(self)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        _recording.reset(self._token)
+        if self._token is not None:
+            _recording.reset(self._token)
+            _recording_anywhere.remove(self)
+        else:
+            _traced.tapes = tuple(t for t in _traced.tapes if t is not self)
         self._native.__exit__(*exc_info)
 
     def watch(self, tensor: Any) -> None:
@@ -120,7 +160,7 @@ class GradientTape:
         if seeds is not None and len(seeds) != len(targets):
             raise ValueError(f"output_gradients has {len(seeds)} tensors for {len(targets)} targets")
         # recorded by an outer tape that is still open: keep this computation differentiable
-        recording = _recording.get()
+        recording = _recording_here()
         create_graph = bool(recording) and any(t is not self for t in recording)
         grads = native.gradient(targets, source_leaves, seeds, create_graph)
         if unconnected_gradients == "zero":
@@ -328,7 +368,7 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named as torch.no_gr
         self._entered: list[contextlib.AbstractContextManager[Any]] = []
 
     def __enter__(self) -> None:
-        recording = _recording.get()
+        recording = _recording_here()
         natives = [t._native for t in recording if t._native is not None] if recording else []
         manager = active_backend().no_grad(natives)
         manager.__enter__()

@@ -135,3 +135,29 @@ def test_torch_compile_training_step(ug_backend):
     np.testing.assert_allclose(losses, eager_losses, rtol=1e-5)
     for key in eager_state:
         np.testing.assert_allclose(state[key], eager_state[key], rtol=1e-4, atol=1e-6, err_msg=key)
+
+
+@pytest.mark.backends("torch")
+def test_torch_compiled_update_mixes_with_eager_and_follows_the_lr(ug_backend):
+    """The optimizer update traced into the torch.compile graph: step counts and the learning rate
+    are tensors it reads, so eager and compiled steps interleave and a changed lr reaches it."""
+    w = ug.nn.Parameter(ug.asarray([1.0, -1.0]))
+    optimizer = ug.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+
+    def step():
+        with ug.GradientTape() as tape:
+            loss = ug.sum(ug.square(w))
+        optimizer.step(tape.gradient(loss, [w]))
+
+    compiled = ug.function(step)
+    reference = ug.nn.Parameter(ug.asarray([1.0, -1.0]))
+    plain = ug.optim.AdamW([reference], lr=0.1, weight_decay=0.5)
+    for i, run in enumerate([step, compiled, step, compiled, compiled]):
+        if i == 3:
+            optimizer.param_groups[0]["lr"] = plain.param_groups[0]["lr"] = 0.05
+        run()
+        with ug.GradientTape() as tape:
+            loss = ug.sum(ug.square(reference))
+        plain.step(tape.gradient(loss, [reference]))
+        np.testing.assert_allclose(ug.to_numpy(w), ug.to_numpy(reference), rtol=1e-5, err_msg=f"step {i}")
+    assert optimizer.state_dict()["state"][0]["step"] == 5

@@ -51,6 +51,35 @@ class Parameter(torch.nn.Parameter):
 _set_grad_enabled = torch._C._set_grad_enabled  # what torch.no_grad() does, without the object
 
 
+class _GradMode:
+    """``torch.no_grad()`` (or ``torch.enable_grad()``) for a block, in a form torch.compile traces.
+
+    ``ug.no_grad`` and the tape enter the backend's manager by calling ``__enter__``;
+    torch.compile cannot trace that call on torch's own managers and breaks its graph
+    there, but it traces ``torch.set_grad_enabled(mode)`` called as a function.
+    """
+
+    __slots__ = ("enabled", "prior")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.prior = enabled
+
+    def __enter__(self) -> None:
+        self.prior = torch.is_grad_enabled()
+        _switch_grad_mode(self.enabled)
+
+    def __exit__(self, *exc_info: Any) -> None:
+        _switch_grad_mode(self.prior)
+
+
+def _switch_grad_mode(enabled: bool) -> None:
+    if torch.compiler.is_compiling():
+        torch.set_grad_enabled(enabled)  # (the traced form: it makes an object, so eagerly the C call)
+    else:
+        _set_grad_enabled(enabled)
+
+
 def _unrecorded(update: Callable[[Any], Any], value: Any, result: Parameter) -> Parameter:
     """Run an in-place update outside autograd, as ``with torch.no_grad():`` would."""
     if not torch.is_grad_enabled():
@@ -115,12 +144,12 @@ class Tape:
     def __init__(self, persistent: bool) -> None:
         self.persistent = persistent
         self._watched: list[Tensor] = []
-        self._grad_mode: Any = None
+        self._grad_mode: _GradMode | None = None
 
     def __enter__(self) -> Tape:
         # a tape records even inside torch.no_grad(), as a TensorFlow tape would
         if not torch.is_grad_enabled():
-            self._grad_mode = torch.enable_grad()
+            self._grad_mode = _GradMode(True)
             self._grad_mode.__enter__()
         return self
 
@@ -208,7 +237,7 @@ def stop_gradient(x: Tensor) -> Tensor:
 
 
 def no_grad(tapes: Sequence[Any]) -> Any:
-    return torch.no_grad()
+    return _GradMode(False)
 
 
 def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
