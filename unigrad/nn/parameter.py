@@ -27,6 +27,11 @@ class Parameter(metaclass=_ParameterType):
     ``assign(value)``, ``assign_add(delta)`` and ``assign_sub(delta)``, which
     update it in place without being recorded.
 
+    ``param.data`` works as in PyTorch code such as ``nn.init.normal_(m.weight.data,
+    0.0, 0.02)``: on PyTorch it is torch's own (the values, detached); on
+    TensorFlow the variable itself, whose ``assign`` already writes without
+    being recorded.
+
     Examples:
         >>> import unigrad as ug
         >>> w = ug.nn.Parameter(ug.zeros(3))

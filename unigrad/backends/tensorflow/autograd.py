@@ -26,7 +26,11 @@ __all__ = [
 def parameter(value: Any, trainable: bool = True) -> tf.Variable:
     if trainable and not (value.dtype.is_floating or value.dtype.is_complex):
         raise TypeError(f"a trainable parameter needs a floating-point dtype, got {value.dtype.name}")
-    return tf.Variable(value, trainable=trainable)
+    variable = tf.Variable(value, trainable=trainable)
+    # PyTorch code writes initial values through ``param.data`` (nn.init.normal_(m.weight.data, ...));
+    # a variable's assign already writes without being recorded, so its .data is itself
+    variable.data = variable
+    return variable
 
 
 def is_parameter(x: object) -> bool:

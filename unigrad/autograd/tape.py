@@ -1,4 +1,4 @@
-"""One way to take gradients, on each framework's own autograd.
+"""The tape: ``GradientTape``, ``no_grad``, ``stop_gradient``, and which tapes are recording.
 
 ``ug.GradientTape`` is TensorFlow's tape, mapped onto ``torch.autograd`` on
 PyTorch: the same code gives the same gradients on both. ``ug.grad`` and
@@ -18,27 +18,20 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import functools
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any, Literal
 
-from . import tree
-from .config import active_backend
-from .ops.conversion import backend_of
-from .types import Array
+from .. import tree
+from ..config import active_backend
+from ..ops.conversion import backend_of
+from ..types import Array
 
 __all__ = [
     "GradientTape",
-    "grad",
-    "value_and_grad",
-    "custom_gradient",
-    "Function",
     "stop_gradient",
     "no_grad",
-    "jacobian",
-    "hessian",
 ]
 
 # The tapes recording in this thread or task, innermost last. A gradient taken
@@ -71,6 +64,12 @@ def _recording_here() -> tuple[GradientTape, ...]:
     recording = _recording.get() if _recording_anywhere else ()
     traced = _traced.tapes
     return (*recording, *traced) if traced else recording
+
+
+def _zeros_like(x: Any) -> Any:
+    from ..ops.creation import zeros_like
+
+    return zeros_like(x)
 
 
 class GradientTape:
@@ -194,164 +193,6 @@ class GradientTape:
                 native.release()
 
 
-def _zeros_like(x: Any) -> Any:
-    from .ops.creation import zeros_like
-
-    return zeros_like(x)
-
-
-def _argnums(argnums: int | Sequence[int], n_args: int) -> tuple[int, ...]:
-    chosen = (argnums,) if isinstance(argnums, int) else tuple(argnums)
-    for i in chosen:
-        if not -n_args <= i < n_args:
-            raise ValueError(
-                f"argnums {argnums!r} names argument {i}, but the function got {n_args} arguments"
-            )
-    return tuple(i % n_args for i in chosen)
-
-
-def value_and_grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
-) -> Callable[..., Any]:
-    """``f`` and its gradient with respect to the arguments in ``argnums``, in one pass.
-
-    The differentiated arguments may be tensors or structures of them (a dict
-    of parameters); the gradient has the same structure. ``f`` must return a
-    scalar, or ``(scalar, aux)`` with ``has_aux=True``. The result is
-    ``(value, grads)`` or ``((value, aux), grads)``; ``grads`` is a tuple when
-    ``argnums`` is.
-
-    Examples:
-        >>> import unigrad as ug
-        >>> f = lambda x, y: ug.sum(x * y)
-        >>> value, grads = ug.value_and_grad(f, argnums=(0, 1))(ug.ones(2), ug.full(2, 3.0))
-        >>> float(ug.to_numpy(value)), ug.to_numpy(grads[1]).tolist()
-        (6.0, [1.0, 1.0])
-    """
-
-    @functools.wraps(f)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        chosen = _argnums(argnums, len(args))
-        inputs = list(args)
-        backend = active_backend()
-        with GradientTape() as tape:
-            for i in chosen:
-                inputs[i] = tree.map_leaves(lambda leaf: _watch_leaf(tape, backend, leaf), inputs[i])
-            output = f(*inputs, **kwargs)
-        if has_aux and not (isinstance(output, tuple) and len(output) == 2):
-            raise TypeError("with has_aux=True, f must return a (value, aux) pair")
-        value, aux = output if has_aux else (output, None)
-        shape = tuple(getattr(value, "shape", ()))
-        if shape and any(d != 1 for d in shape):
-            raise ValueError(
-                f"ug.grad needs f to return a scalar, got shape {shape}; for a non-scalar output "
-                "use ug.GradientTape with output_gradients= or ug.jacobian"
-            )
-        grads = tape.gradient(value, [inputs[i] for i in chosen], unconnected_gradients="zero")
-        result = grads[0] if isinstance(argnums, int) else tuple(grads)
-        return ((value, aux) if has_aux else value), result
-
-    return wrapped
-
-
-def _watch_leaf(tape: GradientTape, backend: Any, leaf: Any) -> Any:
-    if not backend.is_tensor(leaf):
-        return leaf
-    leaf = backend.watchable(leaf)
-    tape.watch(leaf)
-    return leaf
-
-
-def grad(
-    f: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
-) -> Callable[..., Any]:
-    """The gradient of scalar ``f`` with respect to the arguments in ``argnums``.
-
-    Examples:
-        >>> import unigrad as ug
-        >>> df = ug.grad(lambda x: ug.sum(x ** 3))
-        >>> ug.to_numpy(df(ug.asarray([1.0, 2.0]))).tolist()
-        [3.0, 12.0]
-    """
-    value_and_gradient = value_and_grad(f, argnums, has_aux)
-
-    @functools.wraps(f)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        value, grads = value_and_gradient(*args, **kwargs)
-        return (grads, value[1]) if has_aux else grads
-
-    return wrapped
-
-
-def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Define an op by its forward computation and its own gradient, as ``tf.custom_gradient``.
-
-    ``f(*args)`` returns ``(y, grad_fn)``; ``grad_fn(dy)`` returns the gradient
-    for each argument (``None`` where there is none).
-
-    Examples:
-        >>> import unigrad as ug
-        >>> @ug.custom_gradient
-        ... def clip_gradient(x):
-        ...     return ug.asarray(x), lambda dy: ug.clip(dy, min=-1.0, max=1.0)
-        >>> x = ug.asarray([1.0])
-        >>> with ug.GradientTape() as tape:
-        ...     tape.watch(x)
-        ...     y = ug.sum(clip_gradient(x) * 5.0)
-        >>> ug.to_numpy(tape.gradient(y, x)).tolist()
-        [1.0]
-    """
-    per_backend: dict[str, Callable[..., Any]] = {}
-
-    @functools.wraps(f)
-    def wrapped(*args: Any) -> Any:
-        backend = active_backend()
-        native = per_backend.get(backend.name)
-        if native is None:
-            native = per_backend[backend.name] = backend.custom_gradient(f)
-        return native(*args)
-
-    return wrapped
-
-
-class Function:
-    """An op with a hand-written backward pass, in PyTorch's form, on every backend.
-
-    Subclass it with two static methods, ``forward(ctx, *args)`` and
-    ``backward(ctx, *grads)``, and call ``MyOp.apply(*args)``. ``ctx`` has
-    ``save_for_backward(*tensors)``, ``saved_tensors``, ``needs_input_grad`` and
-    takes any attribute. ``backward`` returns one gradient per input of
-    ``forward`` (``None`` for non-tensor inputs).
-
-    Examples:
-        >>> import unigrad as ug
-        >>> class MyReLU(ug.autograd.Function):
-        ...     @staticmethod
-        ...     def forward(ctx, x):
-        ...         ctx.save_for_backward(x)
-        ...         return ug.maximum(x, 0.0)
-        ...     @staticmethod
-        ...     def backward(ctx, grad_output):
-        ...         (x,) = ctx.saved_tensors
-        ...         return ug.where(x < 0, 0.0, grad_output)
-        >>> x = ug.asarray([-1.0, 2.0])
-        >>> ug.to_numpy(ug.grad(lambda v: ug.sum(MyReLU.apply(v)))(x)).tolist()
-        [0.0, 1.0]
-    """
-
-    @staticmethod
-    def forward(ctx: Any, *args: Any) -> Any:
-        raise NotImplementedError("a ug.autograd.Function subclass defines forward(ctx, *args)")
-
-    @staticmethod
-    def backward(ctx: Any, *grads: Any) -> Any:
-        raise NotImplementedError("a ug.autograd.Function subclass defines backward(ctx, *grads)")
-
-    @classmethod
-    def apply(cls, *args: Any) -> Any:
-        return active_backend().function_apply(cls, args)
-
-
 def stop_gradient(x: Array) -> Array:
     """``x`` with no gradient flowing back through it."""
     return backend_of(x).stop_gradient(x)
@@ -376,49 +217,3 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - named as torch.no_gr
 
     def __exit__(self, *exc_info: Any) -> None:
         self._entered.pop().__exit__(*exc_info)
-
-
-def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
-    """``x -> d f(x) / d x``, shaped ``f(x).shape + x.shape``, for small functions.
-
-    One backward pass per output element.
-
-    Examples:
-        >>> import unigrad as ug
-        >>> J = ug.jacobian(lambda x: x * x)(ug.asarray([1.0, 2.0]))
-        >>> ug.to_numpy(J).tolist()
-        [[2.0, 0.0], [0.0, 4.0]]
-    """
-    from .ops.creation import zeros
-    from .ops.manipulation import reshape, stack
-
-    @functools.wraps(f)
-    def wrapped(*args: Any) -> Any:
-        (index,) = _argnums(argnums, len(args))
-        args_list = list(args)
-        backend = active_backend()
-        with GradientTape(persistent=True) as tape:
-            x = args_list[index] = _watch_leaf(tape, backend, args_list[index])
-            y = f(*args_list)
-            outputs = reshape(y, (-1,))
-            n = int(outputs.shape[0])
-            rows_of_y = [outputs[i] for i in range(n)]
-        rows = [tape.gradient(row, x, unconnected_gradients="zero") for row in rows_of_y]
-        x_shape, y_shape = tuple(x.shape), tuple(y.shape)
-        if not rows:
-            return zeros(y_shape + x_shape, dtype=y.dtype)
-        return reshape(stack(rows), y_shape + x_shape)
-
-    return wrapped
-
-
-def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
-    """``x -> d² f(x) / d x²`` for scalar ``f``, shaped ``x.shape + x.shape``.
-
-    Examples:
-        >>> import unigrad as ug
-        >>> H = ug.hessian(lambda x: ug.sum(x ** 3))(ug.asarray([1.0, 2.0]))
-        >>> ug.to_numpy(H).tolist()
-        [[6.0, 0.0], [0.0, 12.0]]
-    """
-    return jacobian(grad(f, argnums), argnums)
