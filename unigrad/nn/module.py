@@ -8,11 +8,12 @@ from typing import Any
 
 from .. import config
 from ..ops.conversion import backend_of
-from . import module_state
-from .module_state import IncompatibleKeys
+from . import module_hooks, module_state
+from .module_hooks import RemovableHandle
+from .module_state import IncompatibleKeys, buffer_value
 from .parameter import Parameter
 
-__all__ = ["Module", "IncompatibleKeys"]
+__all__ = ["Module", "IncompatibleKeys", "RemovableHandle"]
 
 
 class Module:
@@ -47,6 +48,7 @@ class Module:
     _buffers: OrderedDict[str, Any]
     _non_persistent: set[str]
     _modules: OrderedDict[str, Any]
+    _hooked = False  # True while a forward hook is registered: __call__'s one test for hooks
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
@@ -68,7 +70,7 @@ class Module:
                 f"cannot assign {name!r} before Module.__init__() has run; call super().__init__() first"
             )
         if name in self._buffers:  # a registered buffer stays one (None included)
-            value = _buffer_value(self._buffers[name], value)
+            value = buffer_value(self._buffers[name], value)
             self._buffers[name] = value
         elif name in registries and (value is None or isinstance(value, Parameter)):
             # re-assigned in its slot, as torch does, so that state_dict keeps its key order
@@ -104,24 +106,81 @@ class Module:
         object.__delattr__(self, name)
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
-        """Register a tensor that is state but not a parameter (BatchNorm's running mean)."""
-        if "." in name or not name:
-            raise KeyError(f"buffer name {name!r} must be non-empty and contain no '.'")
-        if name in self._parameters or name in self._modules:
-            raise KeyError(f"{name!r} is already a parameter or submodule of {type(self).__name__}")
-        if not persistent:
+        """Register a tensor that is state but not a parameter (BatchNorm's running mean).
+
+        ``persistent=False`` keeps it out of :meth:`state_dict`, as in torch.
+        """
+        module_state.check_name(self, "buffer", name, self._buffers)  # (a parameter's name too)
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
             self._non_persistent.add(name)
-        tensor = _buffer_value(None, tensor)
+        tensor = buffer_value(None, tensor)
         self._buffers[name] = tensor
         object.__setattr__(self, name, tensor)
         if tensor is not None and self._backend is None:
             object.__setattr__(self, "_backend", backend_of(tensor).name)
 
-    def register_parameter(self, name: str, parameter: Any) -> None:
-        setattr(self, name, parameter)
+    def register_parameter(self, name: str, param: Any) -> None:
+        """Register ``param`` (a :class:`Parameter`, or ``None`` to hold the slot) as ``name``."""
+        module_state.check_name(self, "parameter", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
+                "(ug.nn.Parameter or None required)"
+            )
+        if param is None:
+            self._parameters[name] = None  # the slot, which a later assignment fills in place
+        setattr(self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` (or ``None``, to hold the slot) as the child ``name``."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+        module_state.check_name(self, "module", name, self._modules)
+        self._modules[name] = module
         setattr(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at dotted path ``target`` (``"encoder.layers.0"``); ``""`` is ``self``."""
+        return module_state.get_submodule(self, target)
+
+    def get_parameter(self, target: str) -> Any:
+        """The parameter at dotted path ``target`` (``"encoder.layers.0.weight"``)."""
+        return module_state.get_parameter(self, target)
+
+    def get_buffer(self, target: str) -> Any:
+        """The buffer at dotted path ``target`` (``"bn.running_mean"``)."""
+        return module_state.get_buffer(self, target)
+
+    # -- hooks (module_hooks) --------------------------------------------------
+
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """``hook(module, args)`` before each ``forward``; a value it returns replaces ``args``.
+
+        As torch's: ``with_kwargs=True`` calls ``hook(module, args, kwargs)``, which
+        may return ``(args, kwargs)``; ``prepend=True`` runs it before the others.
+        """
+        return module_hooks.add_forward_pre_hook(self, hook, prepend, with_kwargs)
+
+    def register_forward_hook(
+        self,
+        hook: Callable[..., Any],
+        *,
+        prepend: bool = False,
+        with_kwargs: bool = False,
+        always_call: bool = False,
+    ) -> RemovableHandle:
+        """``hook(module, args, output)`` after each ``forward``; a value it returns replaces the output.
+
+        As torch's: ``with_kwargs=True`` calls ``hook(module, args, kwargs, output)``;
+        ``always_call=True`` runs it even when ``forward`` raised.
+        """
+        return module_hooks.add_forward_hook(self, hook, prepend, with_kwargs, always_call)
 
     # -- calling ---------------------------------------------------------------
 
@@ -129,15 +188,16 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} defines no forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        forward = self.forward if not self._hooked else module_hooks.hooked_forward(self)
         backend = self._backend
         # (the active backend read without the ContextVar while no use_backend
         # block is open: torch.compile traces through that, not through ContextVar.get)
         state = config._state
         active = state.default if not state.scopes else (config._scoped_get() or state.default)
         if backend is None or backend == active.name:
-            return self.forward(*args, **kwargs)
+            return forward(*args, **kwargs)
         with config.use_backend(backend):
-            return self.forward(*args, **kwargs)
+            return forward(*args, **kwargs)
 
     # -- traversal -------------------------------------------------------------
 
@@ -151,37 +211,27 @@ class Module:
             yield module
 
     def named_modules(
-        self, prefix: str = "", memo: set[int] | None = None, remove_duplicate: bool = True
+        self, memo: set[Any] | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
         """``(dotted name, module)`` for this module and every submodule, depth first.
 
         Args:
+            memo: modules to skip (and to which the visited ones are added), as torch's.
             prefix: prepended to every name.
-            memo: ids of modules to skip (and to which the visited ones are added).
             remove_duplicate: yield a module reached by several paths (one layer
                 used twice) once, under its first name; ``False`` yields it under
                 every name, as ``state_dict`` lists it.
         """
         if not remove_duplicate:
-            yield from self._walk(prefix, set())
+            yield from module_state.every_path(self, prefix, set())
             return
         memo = set() if memo is None else memo
-        if id(self) in memo:
+        if self in memo:
             return
-        memo.add(id(self))
+        memo.add(self)
         yield prefix, self
         for name, module in self.named_children():
-            yield from module.named_modules(f"{prefix}.{name}" if prefix else name, memo)
-
-    def _walk(self, prefix: str, ancestors: set[int]) -> Iterator[tuple[str, Module]]:
-        """Every path to every submodule; a module that contains itself is not entered again."""
-        if id(self) in ancestors:
-            return
-        ancestors.add(id(self))
-        yield prefix, self
-        for name, module in self.named_children():
-            yield from module._walk(f"{prefix}.{name}" if prefix else name, ancestors)
-        ancestors.discard(id(self))
+            yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name)
 
     def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
@@ -192,7 +242,7 @@ class Module:
     ) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
         if recurse:
-            modules = self.named_modules(prefix, remove_duplicate=remove_duplicate)
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
         else:
             modules = iter([(prefix, self)])
         for module_prefix, module in modules:
@@ -231,6 +281,7 @@ class Module:
         return [b for _, b in self.named_buffers(recurse=recurse)]
 
     def apply(self, function: Callable[[Module], Any]) -> Module:
+        """Call ``function`` on every submodule (children first) and on ``self``; returns ``self``."""
         for module in self.children():
             module.apply(function)
         function(self)
@@ -247,6 +298,23 @@ class Module:
     def eval(self) -> Module:
         """Set evaluation mode: ``train(False)``."""
         return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Make every parameter trainable, or frozen with ``False`` (tapes then give it no gradient).
+
+        On TensorFlow a variable's trainability is fixed when it is made, so its
+        parameters are replaced by new ones: freeze before making the optimizer.
+        """
+        module_state.requires_grad(self, bool(requires_grad))
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear the ``.grad`` that a torch ``loss.backward()`` left on the parameters.
+
+        unigrad's tapes return gradients rather than store them, so this matters
+        only for PyTorch code that calls ``backward()``; on TensorFlow it does nothing.
+        """
+        module_state.zero_grad(self, set_to_none)
 
     # -- state (implemented in module_state) -----------------------------------
 
@@ -303,11 +371,7 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = [f"({name}): " + repr(module).replace("\n", "\n  ") for name, module in self.named_children()]
-        head = f"{type(self).__name__}({self.extra_repr()}"
-        if not lines:
-            return head + ")"
-        return head + "\n  " + "\n  ".join(lines) + "\n)"
+        return module_state.module_repr(self)
 
     # -- training (unigrad.train.fit) ------------------------------------------
 
@@ -339,26 +403,3 @@ class Module:
         from ..adapters.native import to_native
 
         return to_native(self)
-
-
-def _buffer_value(current: Any, value: Any) -> Any:
-    """What a buffer attribute holds after ``module.<buffer> = value``.
-
-    On TensorFlow a buffer lives in a non-trainable variable, updated in place
-    (assigned), so that a step compiled by ``ug.function`` updates the running
-    statistics instead of leaving new tensors inside the graph. On PyTorch the
-    tensor itself, as ``torch.nn.Module`` keeps it.
-    """
-    if value is None:
-        return None
-    if (
-        current is not None
-        and hasattr(current, "assign")
-        and not hasattr(value, "assign")
-        and tuple(current.shape) == tuple(value.shape)
-        and current.dtype == value.dtype
-        and backend_of(current) is backend_of(value)
-    ):
-        current.assign(value)
-        return current
-    return backend_of(value).make_buffer(value)

@@ -8,19 +8,36 @@ traversal).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import config
 from ..errors import StateDictError
 from ..ops.conversion import backend_of, convert, device_of
 from ..ops.conversion import to_device as tensor_to_device
-from ..ops.creation import asarray
+from ..ops.creation import asarray, zeros_like
 
 if TYPE_CHECKING:
     from .module import Module
 
-__all__ = ["IncompatibleKeys", "state_dict", "load_state_dict", "replace_state", "to_device", "to_backend"]
+__all__ = [
+    "IncompatibleKeys",
+    "state_dict",
+    "load_state_dict",
+    "replace_state",
+    "to_device",
+    "to_backend",
+    "every_path",
+    "check_name",
+    "get_submodule",
+    "get_parameter",
+    "get_buffer",
+    "requires_grad",
+    "zero_grad",
+    "module_repr",
+    "add_indent",
+    "buffer_value",
+]
 
 
 class IncompatibleKeys(NamedTuple):
@@ -33,7 +50,7 @@ class IncompatibleKeys(NamedTuple):
 def state_dict(module: Module, prefix: str = "") -> OrderedDict[str, Any]:
     """What :meth:`Module.state_dict` returns."""
     state: OrderedDict[str, Any] = OrderedDict()
-    for module_prefix, submodule in module.named_modules(prefix, remove_duplicate=False):
+    for module_prefix, submodule in module.named_modules(prefix=prefix, remove_duplicate=False):
         dot = f"{module_prefix}." if module_prefix else ""
         for name, value in submodule._parameters.items():
             if value is not None:
@@ -161,3 +178,160 @@ def _backend_name_or_none(x: Any) -> str | None:
         return str(backend_of(x).name)
     except Exception:  # a NumPy array or a Python value
         return None
+
+
+def every_path(module: Module, prefix: str, ancestors: set[int]) -> Iterator[tuple[str, Module]]:
+    """Every path to every submodule (``named_modules(remove_duplicate=False)``).
+
+    A module that contains itself is not entered again.
+    """
+    if id(module) in ancestors:
+        return
+    ancestors.add(id(module))
+    yield prefix, module
+    for name, child in module.named_children():
+        yield from every_path(child, f"{prefix}.{name}" if prefix else name, ancestors)
+    ancestors.discard(id(module))
+
+
+# -- names and lookups (register_*, get_*) ------------------------------------------------
+
+
+def check_name(module: Module, kind: str, name: Any, registry: dict[str, Any]) -> None:
+    """Raise as torch does for a bad ``register_<kind>`` / ``add_module`` name."""
+    if not isinstance(name, str):
+        raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+    if "." in name:
+        raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+    if not name:
+        raise KeyError(f'{kind} name can\'t be empty string ""')
+    if hasattr(module, name) and name not in registry:
+        raise KeyError(f"attribute '{name}' already exists")
+
+
+def get_submodule(module: Module, target: str) -> Module:
+    """What :meth:`Module.get_submodule` returns: the module at dotted path ``target``."""
+    from .module import Module
+
+    if target == "":
+        return module
+    current = module
+    for item in target.split("."):
+        if not hasattr(current, item):
+            raise AttributeError(f"{type(current).__name__} has no attribute `{item}`")
+        current = getattr(current, item)
+        if not isinstance(current, Module):
+            raise AttributeError(f"`{item}` is not an nn.Module")
+    return current
+
+
+def get_parameter(module: Module, target: str) -> Any:
+    """What :meth:`Module.get_parameter` returns: the parameter at dotted path ``target``."""
+    return _get_registered(module, target, "_parameters", "an nn.Parameter")
+
+
+def get_buffer(module: Module, target: str) -> Any:
+    """What :meth:`Module.get_buffer` returns: the buffer at dotted path ``target``."""
+    return _get_registered(module, target, "_buffers", "a buffer")
+
+
+def _get_registered(module: Module, target: str, registry: str, what: str) -> Any:
+    """The value in ``registry`` at dotted path ``target``, or torch's AttributeError."""
+    path, _, name = target.rpartition(".")
+    owner = get_submodule(module, path)
+    if not hasattr(owner, name):
+        raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+    values = getattr(owner, registry)
+    if name not in values:
+        raise AttributeError(f"`{name}` is not {what}")
+    return values[name]
+
+
+# -- freezing and gradients ----------------------------------------------------------------
+
+
+def requires_grad(module: Module, flag: bool) -> None:
+    """What :meth:`Module.requires_grad_` does: every parameter trainable or frozen.
+
+    A PyTorch parameter changes in place (``requires_grad_``). A TensorFlow
+    variable cannot change its ``trainable`` flag, so it is replaced by a new
+    variable of the same value (tied ones stay tied): freeze before making the
+    optimizer, as torch code usually does.
+    """
+
+    def switch(p: Any) -> Any:
+        backend = backend_of(p)
+        if bool(backend.is_trainable(p)) == flag:
+            return p
+        if hasattr(p, "requires_grad_"):  # a torch.nn.Parameter: in place, as torch does
+            p.requires_grad_(flag)
+            return p
+        return backend.parameter(p, flag)
+
+    module._replace_state(switch, lambda b: b)
+
+
+def zero_grad(module: Module, set_to_none: bool = True) -> None:
+    """What :meth:`Module.zero_grad` does: clear the ``.grad`` a ``loss.backward()`` left.
+
+    Only PyTorch parameters carry a ``.grad`` (unigrad's tapes return gradients
+    instead of storing them); on TensorFlow there is nothing to clear.
+    """
+    for p in module.parameters():
+        grad = getattr(p, "grad", None)
+        if grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            with config.use_backend(backend_of(grad).name):
+                p.grad = zeros_like(grad)
+
+
+# -- display -------------------------------------------------------------------------------
+
+
+def add_indent(text: str, spaces: int) -> str:
+    """Every line of ``text`` but the first indented by ``spaces``, as torch's ``_addindent``."""
+    first, *rest = text.split("\n")
+    if not rest:
+        return text
+    return first + "\n" + "\n".join(" " * spaces + line for line in rest)
+
+
+def module_repr(module: Module) -> str:
+    """What ``repr(module)`` is: torch's layout, ``extra_repr`` then ``(name): child`` lines."""
+    extra = module.extra_repr()
+    extra_lines = extra.split("\n") if extra else []
+    child_lines = [f"({name}): " + add_indent(repr(child), 2) for name, child in module._modules.items()]
+    lines = extra_lines + child_lines
+    text = type(module).__name__ + "("
+    if lines:
+        if len(extra_lines) == 1 and not child_lines:
+            text += extra_lines[0]
+        else:
+            text += "\n  " + "\n  ".join(lines) + "\n"
+    return text + ")"
+
+
+def buffer_value(current: Any, value: Any) -> Any:
+    """What a buffer attribute holds after ``module.<buffer> = value``.
+
+    On TensorFlow a buffer lives in a non-trainable variable, updated in place
+    (assigned), so that a step compiled by ``ug.function`` updates the running
+    statistics instead of leaving new tensors inside the graph. On PyTorch the
+    tensor itself, as ``torch.nn.Module`` keeps it.
+    """
+    if value is None:
+        return None
+    if (
+        current is not None
+        and hasattr(current, "assign")
+        and not hasattr(value, "assign")
+        and tuple(current.shape) == tuple(value.shape)
+        and current.dtype == value.dtype
+        and backend_of(current) is backend_of(value)
+    ):
+        current.assign(value)
+        return current
+    return backend_of(value).make_buffer(value)
