@@ -37,10 +37,36 @@ from .activation import (
 )
 from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .container import ModuleList, Sequential
+from .container import ModuleDict, ModuleList, Sequential
+from .container_parameters import ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
-from .linear import Flatten, Identity, Linear
+from .linear import Flatten, Identity, Linear, Unflatten
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    GaussianNLLLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    PoissonNLLLoss,
+    SmoothL1Loss,
+)
+from .loss_margin import (
+    CosineEmbeddingLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
 from .module import IncompatibleKeys, Module
 from .normalization import LayerNorm
 from .parameter import Parameter
@@ -76,6 +102,7 @@ __all__ = [
     "Linear",
     "Identity",
     "Flatten",
+    "Unflatten",
     "ReLU",
     "ReLU6",
     "LeakyReLU",
@@ -106,6 +133,9 @@ __all__ = [
     "Softmax2d",
     "Sequential",
     "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Dropout",
     "Embedding",
     "LayerNorm",
@@ -117,6 +147,28 @@ __all__ = [
     "BatchNorm2d",
     "LSTM",
     "MultiheadAttention",
+    "L1Loss",
+    "MSELoss",
+    "SmoothL1Loss",
+    "HuberLoss",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "KLDivLoss",
+    "PoissonNLLLoss",
+    "GaussianNLLLoss",
+    "SoftMarginLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiLabelMarginLoss",
+    "MultiMarginLoss",
+    "HingeEmbeddingLoss",
+    "MarginRankingLoss",
+    "CosineEmbeddingLoss",
+    "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss",
+    "PairwiseDistance",
+    "CosineSimilarity",
     "from_torch",
     "from_keras",
     "functional",

@@ -50,19 +50,34 @@ from .activation import (
     threshold,
 )
 from .conv import conv1d, conv2d
+from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import dropout
 from .linear import linear
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
     l1_loss,
     mse_loss,
     nll_loss,
+    smooth_l1_loss,
+)
+from .loss_distribution import gaussian_nll_loss, kl_div, poisson_nll_loss
+from .loss_margin import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from .normalization import batch_norm, layer_norm
 from .pooling import avg_pool2d, max_pool2d
-from .sparse import embedding
+from .sparse import embedding, one_hot
 
 __all__ = [
     "relu",
@@ -102,6 +117,25 @@ __all__ = [
     "nll_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "smooth_l1_loss",
+    "huber_loss",
+    "kl_div",
+    "poisson_nll_loss",
+    "gaussian_nll_loss",
+    "soft_margin_loss",
+    "multilabel_soft_margin_loss",
+    "multilabel_margin_loss",
+    "multi_margin_loss",
+    "hinge_embedding_loss",
+    "margin_ranking_loss",
+    "cosine_embedding_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
+    "one_hot",
+    "pairwise_distance",
+    "cosine_similarity",
+    "pdist",
+    "normalize",
     "conv1d",
     "conv2d",
     "max_pool2d",

@@ -1,4 +1,7 @@
-"""Losses: ``mse_loss``, ``l1_loss``, ``cross_entropy``, ``nll_loss`` and the binary cross entropies.
+"""Losses: the regressions, ``cross_entropy``, ``nll_loss`` and the binary cross entropies.
+
+The margin losses live in :mod:`.loss_margin`, the likelihoods of distributions
+(``kl_div``, ``poisson_nll_loss``, ``gaussian_nll_loss``) in :mod:`.loss_distribution`.
 
 Written once over the activations and ug ops, with PyTorch's semantics
 (``reduction=``, ``weight=``, ``ignore_index=``, ``label_smoothing=``).
@@ -18,8 +21,10 @@ Examples:
 from __future__ import annotations
 
 import math
+import warnings
 
-from ...errors import LabelError
+from ...dtypes import as_dtype, int64, isdtype
+from ...errors import LabelError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...types import Array
 from ._dispatch import current_backend, failed
@@ -28,6 +33,8 @@ from .activation import log_softmax
 __all__ = [
     "mse_loss",
     "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
     "cross_entropy",
     "nll_loss",
     "binary_cross_entropy",
@@ -36,6 +43,7 @@ __all__ = [
 
 
 def _reduce(loss: Array, reduction: str) -> Array:
+    """``loss`` reduced as torch's ``reduction=`` says: ``"mean"``, ``"sum"`` or ``"none"``."""
     if reduction == "mean":
         return statistical.mean(loss)
     if reduction == "sum":
@@ -45,15 +53,124 @@ def _reduce(loss: Array, reduction: str) -> Array:
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
+def _shape(x: Array) -> tuple[int | None, ...]:
+    """``x``'s shape as a tuple of ints (``None`` for a size a traced graph does not know yet)."""
+    return tuple(d if d is None else int(d) for d in x.shape)
+
+
+def _broadcast_target(input: Array, target: Array, where: str) -> None:
+    """A target of another shape than the input: torch's warning, or a ShapeError if they do not broadcast."""
+    if input.shape == target.shape:  # the common case, without building tuples
+        return
+    shape, target_shape = _shape(input), _shape(target)
+    if shape == target_shape:
+        return
+    for a, b in zip(reversed(shape), reversed(target_shape), strict=False):
+        if None not in (a, b) and 1 not in (a, b) and a != b:
+            raise ShapeError(
+                f"{where}: target shape {target_shape} does not broadcast with input shape {shape}; "
+                "give a target of the input's shape"
+            )
+    warnings.warn(
+        f"{where}: using a target size {target_shape} that is different to the input size {shape}; "
+        "this will likely lead to incorrect results due to broadcasting",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _same_shape(input: Array, target: Array, where: str, what: str = "target") -> None:
+    """``target`` of exactly ``input``'s shape, or a ShapeError naming the loss."""
+    if _shape(input) != _shape(target):
+        raise ShapeError(
+            f"{where}: {what} shape {_shape(target)} does not match input shape {_shape(input)}; "
+            f"give a {what} of the input's shape"
+        )
+
+
 def mse_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
     """Squared error, ``(input - target) ** 2``, reduced."""
+    _broadcast_target(input, target, "ug.nn.functional.mse_loss")
     difference = input - target
     return _reduce(difference * difference, reduction)
 
 
 def l1_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
     """Absolute error, ``|input - target|``, reduced."""
+    _broadcast_target(input, target, "ug.nn.functional.l1_loss")
     return _reduce(unary.abs(input - target), reduction)
+
+
+def smooth_l1_loss(input: Array, target: Array, reduction: str = "mean", beta: float = 1.0) -> Array:
+    """``0.5 * d**2 / beta`` where ``d = |input - target| < beta``, else ``d - 0.5 * beta`` (as torch)."""
+    _broadcast_target(input, target, "ug.nn.functional.smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"ug.nn.functional.smooth_l1_loss: beta must be >= 0, got {beta}")
+    distance = unary.abs(input - target)
+    if beta == 0.0:
+        return _reduce(distance, reduction)
+    loss = searching.where(
+        binary.less(distance, beta), 0.5 * distance * distance / beta, distance - 0.5 * beta
+    )
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input: Array, target: Array, reduction: str = "mean", delta: float = 1.0) -> Array:
+    """``0.5 * d**2`` where ``d = |input - target| < delta``, else ``delta * (d - 0.5 * delta)``."""
+    _broadcast_target(input, target, "ug.nn.functional.huber_loss")
+    if delta <= 0:
+        raise ValueError(f"ug.nn.functional.huber_loss: delta must be > 0, got {delta}")
+    distance = unary.abs(input - target)
+    loss = searching.where(
+        binary.less(distance, delta), 0.5 * distance * distance, delta * (distance - 0.5 * delta)
+    )
+    return _reduce(loss, reduction)
+
+
+def _index_targets(input: Array, target: Array, where: str) -> Array:
+    """Class-index ``target`` for ``input`` ``(N, C, d1, ...)``/``(C,)``: checked integers, as int64."""
+    if not isdtype(target.dtype, "integral"):
+        raise LabelError(
+            f"{where}: class-index targets must be integers, got dtype {as_dtype(target.dtype)}; "
+            f"give integer labels of shape {_label_shape(input)} (cross_entropy also takes float "
+            f"class probabilities of the input's shape {_shape(input)})"
+        )
+    if _shape(target) != _label_shape(input):
+        raise ShapeError(
+            f"{where}: target shape {_shape(target)} does not fit input shape {_shape(input)}; expected "
+            f"class indices of shape {_label_shape(input)} (the input's without its class axis 1)"
+        )
+    if as_dtype(target.dtype) is not int64:
+        target = creation.astype(target, int64)
+    return target
+
+
+def _labels(target: Array, where: str, low: int, high: int, expected: str) -> Array:
+    """Integer ``target`` with every label in ``[low, high)``, as int64; else a LabelError."""
+    if not isdtype(target.dtype, "integral"):
+        raise LabelError(
+            f"{where}: targets must be integer class labels, got dtype {as_dtype(target.dtype)}; {expected}"
+        )
+    from ...ops.conversion import backend_of, to_numpy
+
+    backend = backend_of(target)
+    if backend.in_graph():  # no values while a graph is traced: the check runs inside it
+        flat = manipulation.reshape(target, (-1,))
+        fine = binary.logical_and(binary.greater_equal(flat, low), binary.less(flat, high))
+        target = backend.graph_checked(
+            target, statistical.all(fine), f"{where}: a label is out of range; {expected}"
+        )
+        return target if as_dtype(target.dtype) is int64 else creation.astype(target, int64)
+    values = to_numpy(target)
+    if values.size and (values.min() < low or values.max() >= high):
+        bad = int(values.min()) if values.min() < low else int(values.max())
+        raise LabelError(f"{where}: label {bad} is out of range; {expected}")
+    return target if as_dtype(target.dtype) is int64 else creation.astype(target, int64)
+
+
+def _label_shape(input: Array) -> tuple[int | None, ...]:
+    shape = _shape(input)
+    return shape[:1] + shape[2:] if len(shape) > 1 else ()
 
 
 def _check_labels(target: Array, n_classes: int, ignore_index: int, where: str) -> Array:
@@ -107,9 +224,21 @@ def nll_loss(
     ignore_index: int = -100,
     reduction: str = "mean",
 ) -> Array:
-    """Negative log-likelihood of class ``target`` under log-probabilities ``input`` (class axis 1)."""
+    """Negative log-likelihood of class ``target`` under log-probabilities ``input`` (class axis 1).
+
+    ``input`` is ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``; ``target`` holds class
+    indices of any integer dtype, shaped as ``input`` without axis 1.
+    """
+    return _nll_loss(input, target, weight, ignore_index, reduction, "ug.nn.functional.nll_loss")
+
+
+def _nll_loss(
+    input: Array, target: Array, weight: Array | None, ignore_index: int, reduction: str, where: str
+) -> Array:
+    """:func:`nll_loss`, whose errors name ``where`` (the loss the user called)."""
+    target = _index_targets(input, target, where)
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
-    target = _check_labels(target, n_classes, ignore_index, "ug.nn.functional.nll_loss")
+    target = _check_labels(target, n_classes, ignore_index, where)
     loss, weights = _picked(input, target, weight, ignore_index)
     if reduction == "mean":
         return statistical.sum(loss) / statistical.sum(weights)
@@ -149,16 +278,20 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
+    label_dtype = as_dtype(target.dtype)
     if (
         input.ndim == 2
         and weight is None
         and label_smoothing == 0.0
         and reduction in ("mean", "sum", "none")
         and tuple(target.shape) == (int(input.shape[0]),)
+        and isdtype(label_dtype, "integral")
     ):
         # the common case, class indices for a batch of logits: one fused kernel where the
         # backend has it (the composite below costs several times more, mostly in its gradient)
         where = "ug.nn.functional.cross_entropy"
+        if label_dtype is not int64:
+            target = creation.astype(target, int64)
         backend = current_backend()
         # a kernel that raises for bad labels itself needs no check first (PyTorch on a CPU)
         by_kernel = not backend.in_graph() and backend.labels_checked_by_kernel(target)
@@ -171,6 +304,16 @@ def cross_entropy(
             if by_kernel:  # the kernel refused a label: say which, as everywhere else
                 _check_labels(target, n_classes, ignore_index, where)
             return failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index, reduction, ignored)
+    where = "ug.nn.functional.cross_entropy"
+    if _shape(target) == _shape(input) and isdtype(label_dtype, "real floating"):
+        pass  # class probabilities
+    elif _shape(target) == _shape(input):
+        raise LabelError(
+            f"{where}: class probabilities must be floating point, got dtype {as_dtype(target.dtype)}; give "
+            f"float probabilities of shape {_shape(input)} or integer labels of shape {_label_shape(input)}"
+        )
+    else:
+        target = _index_targets(input, target, where)
     log_probs = log_softmax(input, axis=1 if input.ndim > 1 else 0)
     weight_view = None
     if weight is not None:
@@ -184,7 +327,7 @@ def cross_entropy(
         if reduction == "mean":  # over samples, whatever the weights (as PyTorch)
             return statistical.sum(per_sample) / math.prod(tuple(per_sample.shape))
         return _reduce(per_sample, reduction)
-    nll = nll_loss(log_probs, target, weight, ignore_index, reduction)
+    nll = _nll_loss(log_probs, target, weight, ignore_index, reduction, where)
     if label_smoothing == 0.0:
         return nll
     class_axis = 1 if input.ndim > 1 else 0
@@ -211,12 +354,18 @@ def binary_cross_entropy(
     input: Array, target: Array, weight: Array | None = None, reduction: str = "mean"
 ) -> Array:
     """Binary cross entropy of probabilities ``input``; each log is clamped at -100, as PyTorch."""
+    _same_shape(input, target, "ug.nn.functional.binary_cross_entropy")
     log_p = binary.maximum(unary.log(input), -100.0)
     log_not_p = binary.maximum(unary.log(1.0 - input), -100.0)
     loss = -(target * log_p + (1.0 - target) * log_not_p)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction)
+
+
+def _softplus(x: Array) -> Array:
+    """``log(1 + exp(x))`` without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
+    return binary.maximum(x, 0.0) + unary.log1p(unary.exp(-unary.abs(x)))
 
 
 def binary_cross_entropy_with_logits(
@@ -227,8 +376,8 @@ def binary_cross_entropy_with_logits(
     pos_weight: Array | None = None,
 ) -> Array:
     """Binary cross entropy of logits, computed stably; ``pos_weight`` weighs the positive term."""
-    # log(1 + exp(-|x|)) + max(-x, 0) is softplus(-x) = -log(sigmoid(x)), without overflow
-    softplus_neg = unary.log1p(unary.exp(-unary.abs(input))) + binary.maximum(-input, 0.0)
+    _same_shape(input, target, "ug.nn.functional.binary_cross_entropy_with_logits")
+    softplus_neg = _softplus(-input)  # -log(sigmoid(x))
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:

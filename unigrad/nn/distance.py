@@ -1,0 +1,42 @@
+"""Distance layers, as ``torch.nn``'s: ``PairwiseDistance`` and ``CosineSimilarity``.
+
+Examples:
+    >>> import unigrad as ug
+    >>> similarity = ug.nn.CosineSimilarity(dim=1)
+    >>> ug.to_numpy(similarity(ug.asarray([[1.0, 0.0]]), ug.asarray([[2.0, 0.0]]))).tolist()
+    [1.0]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import functional as F
+from .module import Module
+
+__all__ = ["PairwiseDistance", "CosineSimilarity"]
+
+
+class PairwiseDistance(Module):
+    """``||x1 - x2 + eps||_p`` over the last dimension, as ``torch.nn.PairwiseDistance``."""
+
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        super().__init__()
+        self.norm = p
+        self.eps = eps
+        self.keepdim = keepdim
+
+    def forward(self, x1: Any, x2: Any) -> Any:
+        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+
+
+class CosineSimilarity(Module):
+    """Cosine similarity of ``x1`` and ``x2`` along ``dim``, as ``torch.nn.CosineSimilarity``."""
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1: Any, x2: Any) -> Any:
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
