@@ -1,0 +1,223 @@
+"""Twin rows: the losses (one row per reduction) and the distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from twin_support import (
+    BATCH,
+    CLASS_WEIGHT,
+    SPATIAL,
+    Row,
+    gaussian,
+    gaussian_call,
+    labels,
+    log_probabilities,
+    loss,
+    multilabel_targets,
+    pair,
+    probabilities,
+    several,
+    signs,
+    twin,
+    uniform,
+    without_class_axis,
+)
+
+import unigrad as ug
+import unigrad.nn.functional as F
+
+ROWS = [
+    *loss("L1Loss", pair((3, 4, 5), uniform(-2, 2))),
+    *loss("MSELoss", pair((3, 4, 5), uniform(-2, 2))),
+    *loss("SmoothL1Loss", pair((3, 4, 5), uniform(-2, 2))),
+    *loss("SmoothL1Loss", pair((3, 4, 5), uniform(-2, 2)), beta=0.5, id="SmoothL1Loss-beta0.5"),
+    *loss("SmoothL1Loss", pair((3, 4, 5), uniform(-2, 2)), beta=0.0, id="SmoothL1Loss-beta0"),
+    *loss("HuberLoss", pair((3, 4, 5), uniform(-2, 2))),
+    *loss("HuberLoss", pair((3, 4, 5), uniform(-2, 2)), delta=0.3, id="HuberLoss-delta0.3"),
+    # class indices on the fused path, then every option on the composite one
+    *loss("CrossEntropyLoss", pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64)),
+    *loss(
+        "CrossEntropyLoss",
+        pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int32),
+        id="CrossEntropyLoss-int32",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.uint8),
+        id="CrossEntropyLoss-uint8",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair((5,), lambda rng, s: rng.integers(0, 5, ()), target_dtype=np.int16),
+        id="CrossEntropyLoss-unbatched",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int64),
+        id="CrossEntropyLoss-Kd",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64),
+        buffers={"weight": CLASS_WEIGHT},
+        id="CrossEntropyLoss-weight",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int64),
+        ignore_index=2,
+        label_smoothing=0.2,
+        buffers={"weight": CLASS_WEIGHT},
+        id="CrossEntropyLoss-Kd-ignore-smoothing-weight",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64),
+        label_smoothing=0.1,
+        id="CrossEntropyLoss-smoothing",
+    ),
+    *loss("CrossEntropyLoss", pair(BATCH, probabilities), id="CrossEntropyLoss-probabilities"),
+    *loss(
+        "CrossEntropyLoss",
+        pair(SPATIAL, probabilities),
+        label_smoothing=0.3,
+        buffers={"weight": CLASS_WEIGHT},
+        id="CrossEntropyLoss-probabilities-Kd-smoothing-weight",
+    ),
+    *loss("NLLLoss", pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64)),
+    *loss(
+        "NLLLoss",
+        pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int32),
+        ignore_index=0,
+        buffers={"weight": CLASS_WEIGHT},
+        id="NLLLoss-Kd-ignore-weight",
+    ),
+    *loss("BCELoss", pair((3, 5), uniform(0, 1), low=0.02, high=0.98)),
+    *loss(
+        "BCELoss",
+        pair((3, 5), uniform(0, 1), low=0.02, high=0.98),
+        buffers={"weight": CLASS_WEIGHT},
+        id="BCELoss-weight",
+    ),
+    *loss("BCEWithLogitsLoss", pair((3, 5), uniform(0, 1), low=-6.0, high=6.0)),
+    *loss(
+        "BCEWithLogitsLoss",
+        pair((3, 5), uniform(0, 1), low=-6.0, high=6.0),
+        buffers={"weight": CLASS_WEIGHT, "pos_weight": CLASS_WEIGHT[::-1].copy()},
+        id="BCEWithLogitsLoss-weight-pos_weight",
+    ),
+    *loss("KLDivLoss", pair((3, 5), probabilities), reductions=("none", "mean", "sum", "batchmean")),
+    *loss(
+        "KLDivLoss",
+        pair((3, 5), log_probabilities),
+        log_target=True,
+        reductions=("none", "batchmean"),
+        id="KLDivLoss-log_target",
+    ),
+    *loss("PoissonNLLLoss", pair((3, 5), lambda rng, s: rng.poisson(2.0, s))),
+    *loss(
+        "PoissonNLLLoss",
+        pair((3, 5), lambda rng, s: rng.poisson(2.0, s), low=0.1, high=4.0),
+        log_input=False,
+        full=True,
+        id="PoissonNLLLoss-rates-full",
+    ),
+    *loss("GaussianNLLLoss", gaussian((3, 4)), call=gaussian_call),
+    *loss("GaussianNLLLoss", gaussian((3,)), call=gaussian_call, full=True, id="GaussianNLLLoss-shared-full"),
+    *loss("GaussianNLLLoss", gaussian((3, 1)), call=gaussian_call, id="GaussianNLLLoss-broadcast"),
+    *loss("SoftMarginLoss", pair((3, 5), signs(), low=-5.0, high=5.0)),
+    *loss("MultiLabelSoftMarginLoss", pair((3, 5), lambda rng, s: rng.integers(0, 2, s))),
+    *loss(
+        "MultiLabelSoftMarginLoss",
+        pair((3, 5), lambda rng, s: rng.integers(0, 2, s)),
+        buffers={"weight": CLASS_WEIGHT},
+        id="MultiLabelSoftMarginLoss-weight",
+    ),
+    *loss("MultiLabelMarginLoss", pair((4, 5), multilabel_targets, target_dtype=np.int64)),
+    *loss(
+        "MultiLabelMarginLoss",
+        pair((5,), multilabel_targets, target_dtype=np.int32),
+        id="MultiLabelMarginLoss-unbatched",
+    ),
+    *loss("MultiMarginLoss", pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64)),
+    *loss(
+        "MultiMarginLoss",
+        pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64),
+        p=2,
+        margin=0.7,
+        buffers={"weight": CLASS_WEIGHT},
+        id="MultiMarginLoss-p2-weight",
+    ),
+    *loss("HingeEmbeddingLoss", pair((3, 5), signs())),
+    *loss("HingeEmbeddingLoss", pair((3, 5), signs()), margin=0.5, id="HingeEmbeddingLoss-margin0.5"),
+    *loss("MarginRankingLoss", several((8,), (8,), target=signs())),
+    *loss(
+        "MarginRankingLoss", several((8,), (8,), target=signs()), margin=0.5, id="MarginRankingLoss-margin0.5"
+    ),
+    *loss("CosineEmbeddingLoss", several((4, 6), (4, 6), target=signs(lambda s: s[:1]))),
+    *loss(
+        "CosineEmbeddingLoss",
+        several((6,), (6,), target=lambda rng, s: rng.choice([-1.0, 1.0], ())),
+        margin=0.2,
+        id="CosineEmbeddingLoss-unbatched",
+    ),
+    *loss("TripletMarginLoss", several((4, 6), (4, 6), (4, 6))),
+    *loss(
+        "TripletMarginLoss",
+        several((4, 6), (4, 6), (4, 6)),
+        margin=0.5,
+        p=1.0,
+        swap=True,
+        id="TripletMarginLoss-p1-swap",
+    ),
+    *loss(
+        "TripletMarginLoss", several((6,), (6,), (6,)), p=3.0, eps=1e-3, id="TripletMarginLoss-p3-unbatched"
+    ),
+    *loss("TripletMarginWithDistanceLoss", several((4, 6), (4, 6), (4, 6))),
+    *[
+        Row(
+            f"TripletMarginWithDistanceLoss-cosine-swap-{reduction}",
+            lambda reduction=reduction: ug.nn.TripletMarginWithDistanceLoss(
+                distance_function=lambda a, b: 1.0 - F.cosine_similarity(a, b),
+                margin=0.5,
+                swap=True,
+                reduction=reduction,
+            ),
+            lambda reduction=reduction: torch.nn.TripletMarginWithDistanceLoss(
+                distance_function=lambda a, b: 1.0 - torch.nn.functional.cosine_similarity(a, b),
+                margin=0.5,
+                swap=True,
+                reduction=reduction,
+            ),
+            data=several((4, 6), (4, 6), (4, 6)),
+            modes=("train",),
+        )
+        for reduction in ("none", "mean", "sum")
+    ],
+    twin("PairwiseDistance", data=several((4, 6), (4, 6)), modes=("train",)),
+    twin(
+        "PairwiseDistance",
+        1.0,
+        1e-3,
+        True,
+        id="PairwiseDistance-p1-keepdim",
+        data=several((4, 6), (4, 6)),
+        modes=("train",),
+    ),
+    twin(
+        "PairwiseDistance",
+        float("inf"),
+        id="PairwiseDistance-inf",
+        data=several((4, 6), (4, 6)),
+        modes=("train",),
+    ),
+    twin("CosineSimilarity", data=several((4, 6), (4, 6)), modes=("train",)),
+    twin(
+        "CosineSimilarity",
+        2,
+        id="CosineSimilarity-dim2-broadcast",
+        data=several((2, 3, 5), (3, 5)),
+        modes=("train",),
+    ),
+]
