@@ -26,6 +26,8 @@ class Run:
     input_grads: list[np.ndarray | None]
     param_grads: dict[str, np.ndarray]
     state: dict[str, np.ndarray]
+    # the state after the forward pass (running statistics a training step moved)
+    after: dict[str, np.ndarray] | None = None
 
 
 def leaves(value: Any) -> list[Any]:
@@ -75,6 +77,8 @@ def run_layer(
                 term = ug.sum(out * ug.asarray(cotangent(out.shape, i, ug.to_numpy(out).dtype)))
                 loss = term if loss is None else loss + term
         result = Run([np.array(ug.to_numpy(o)) for o in outs], [], {}, state)
+        if is_module:
+            result.after = {k: np.array(ug.to_numpy(v)) for k, v in layer.state_dict().items()}
         if grads:
             found = tape.gradient(loss, [*watched, *params.values()])
             as_numpy = [None if g is None else np.array(ug.to_numpy(g)) for g in found]
@@ -164,6 +168,14 @@ def check_layer(
     )
     for backend, result in runs.items():
         assert_runs_close(result, reference, f"{backend} vs torch.nn", rtol, atol)
+        for key, value in (result.after or {}).items():  # buffers after the forward (running statistics)
+            np.testing.assert_allclose(
+                value,
+                reference.state[key],
+                rtol=rtol,
+                atol=atol,
+                err_msg=f"{backend}: {key} after the forward",
+            )
     return runs
 
 

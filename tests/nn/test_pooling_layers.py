@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -140,3 +142,228 @@ def test_max_pool2d_for_inference_is_exact(config, shape, ug_backend):
     x = images(*shape)
     expected = torch.nn.functional.max_pool2d(torch.as_tensor(x), **config).numpy()
     np.testing.assert_array_equal(ug.to_numpy(F.max_pool2d(ug.asarray(x), **config)), expected)
+
+
+# -- 1-d, 3-d, adaptive and power-average pools ---------------------------------------------
+
+NEW_POOLS = [
+    ("MaxPool1d", (3, 2, 1), (2, 3, 10)),
+    ("AvgPool1d", (3, 2, 1), (2, 3, 10)),
+    ("MaxPool3d", (3, 2, 1), (2, 2, 5, 6, 7)),
+    ("AvgPool3d", (3, 2, 1), (2, 2, 5, 6, 7)),
+    ("AdaptiveAvgPool1d", (3,), (2, 3, 10)),
+    ("AdaptiveAvgPool2d", ((3, 5),), (2, 3, 7, 9)),
+    ("AdaptiveMaxPool2d", ((3, 5),), (2, 3, 7, 9)),
+    ("AdaptiveAvgPool3d", ((2, 3, 1),), (2, 2, 5, 6, 7)),
+    ("AdaptiveMaxPool3d", ((2, 3, 1),), (2, 2, 5, 6, 7)),
+    ("LPPool1d", (2, 3), (2, 3, 10)),
+    ("LPPool2d", (2, 2), (2, 3, 7, 9)),
+    ("LPPool3d", (2, 2), (2, 2, 5, 6, 7)),
+]
+
+
+@pytest.mark.parametrize("name, args, shape", NEW_POOLS, ids=[p[0] for p in NEW_POOLS])
+def test_new_pools_take_channels_last_input(name, args, shape):
+    to_last = (0, *range(2, len(shape)), 1)
+    check_layer(
+        lambda: getattr(ug.nn, name)(*args, data_format="channels_last"),
+        lambda: getattr(torch.nn, name)(*args),
+        [images(*shape)],
+        call=lambda m, t: m(ug.permute_dims(t, to_last)),
+        torch_call=lambda m, t: m(t).permute(*to_last),
+    )
+
+
+POOL3D = [
+    ("max_pool3d", dict(kernel_size=3, stride=2, padding=1), ((3,) * 3, (2,) * 3, (1,) * 3, (1,) * 3, False)),
+    (
+        "max_pool3d",
+        dict(kernel_size=3, stride=2, ceil_mode=True),
+        ((3,) * 3, (2,) * 3, (0,) * 3, (1,) * 3, True),
+    ),
+    ("max_pool3d", dict(kernel_size=2, dilation=2), ((2,) * 3, (2,) * 3, (0,) * 3, (2,) * 3, False)),
+    (
+        "avg_pool3d",
+        dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+        ((3,) * 3, (2,) * 3, (1,) * 3, True, False, None),
+    ),
+    ("avg_pool3d", dict(kernel_size=2, divisor_override=3), ((2,) * 3, (2,) * 3, (0,) * 3, False, True, 3)),
+]
+
+
+@pytest.mark.parametrize("name, config, args", POOL3D, ids=[f"{p[0]}-{ids(p[1])}" for p in POOL3D])
+def test_pool3d_fast_path_matches_generic(name, config, args):
+    check_paths(
+        lambda x: getattr(F, name)(x, **config),
+        lambda x: getattr(nn_reference, name)(x, *args),
+        [images(2, 2, 5, 6, 7)],
+    )
+
+
+@pytest.mark.parametrize("kind", ["avg", "max"])
+@pytest.mark.parametrize("out", [(1, 1), (2, 3), (3, 5), (9, 11)], ids=str)
+def test_adaptive_fast_path_matches_generic(kind, out):
+    check_paths(
+        lambda x: getattr(F, f"adaptive_{kind}_pool2d")(x, out),
+        lambda x: getattr(nn_reference, f"adaptive_{kind}_pool")(x, out),
+        [images(2, 3, 6, 9)],
+    )
+
+
+def test_adaptive_bounds_are_torchs():
+    from unigrad.nn.reference.pooling_nd import adaptive_bounds
+
+    assert adaptive_bounds(7, 3) == [(0, 3), (2, 5), (4, 7)]
+    assert adaptive_bounds(3, 5) == [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3)]
+
+
+def _message(call):
+    with pytest.raises(ug.UnigradError) as info:
+        call()
+    assert isinstance(info.value, ValueError)
+    return str(info.value)
+
+
+def test_new_pool_errors_name_the_function_and_read_alike_on_every_backend():
+    cases = [
+        (lambda: ug.nn.MaxPool1d(5)(ug.ones((1, 2, 3))), r"max_pool1d: .*too small for the kernel \(5,\)"),
+        (lambda: ug.nn.AvgPool3d(3)(ug.ones((1, 1, 2, 4, 4))), r"avg_pool3d: .*too small for the kernel"),
+        (lambda: ug.nn.MaxPool3d(2, padding=2)(ug.ones((1, 1, 4, 4, 4))), r"max_pool3d: padding .* half"),
+        (lambda: ug.nn.AvgPool1d(2, padding=2)(ug.ones((1, 1, 4))), r"avg_pool1d: padding .* half"),
+        (
+            lambda: ug.nn.AdaptiveAvgPool2d((1, 2, 3))(ug.ones((1, 1, 4, 4))),
+            r"adaptive_avg_pool2d: output_size",
+        ),
+        (lambda: ug.nn.AdaptiveMaxPool3d(2)(ug.ones((4, 4))), r"adaptive_max_pool3d expects a 5-D input"),
+        (lambda: ug.nn.MaxPool3d(2)(ug.ones((4, 4))), r"max_pool3d expects a 5-D input \(N, C, D, H, W\)"),
+    ]
+    for call, pattern in cases:
+        messages = set()
+        for backend in ("torch", "tensorflow"):
+            with ug.use_backend(backend):
+                messages.add(_message(call))
+        assert len(messages) == 1, messages
+        assert re.search(pattern, messages.pop())
+    with pytest.raises(NotImplementedError, match="AdaptiveMaxPool2d: return_indices"):
+        ug.nn.AdaptiveMaxPool2d(2, return_indices=True)
+
+
+def test_new_pool_reprs_read_like_torch():
+    for name, args in [
+        ("MaxPool1d", (3, 2, 1)),
+        ("MaxPool3d", (2,)),
+        ("AvgPool1d", (3,)),
+        ("AvgPool3d", (3, 2, 1)),
+        ("AdaptiveAvgPool2d", ((1, 1),)),
+        ("AdaptiveMaxPool1d", (3,)),
+        ("LPPool2d", (2, 3)),
+    ]:
+        assert repr(getattr(ug.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+
+
+# -- indices and unpooling ------------------------------------------------------------------
+
+UNPOOL = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("config", UNPOOL, ids=ids)
+def test_max_unpool2d_of_max_pool2d_matches_torch(config, dtype):
+    def make(nn):
+        return nn.ModuleList([nn.MaxPool2d(**config, return_indices=True), nn.MaxUnpool2d(**config)])
+
+    check_layer(
+        lambda: make(ug.nn),
+        lambda: make(torch.nn),
+        [images(2, 3, 7, 8, dtype=dtype)],
+        call=lambda m, x: m[1](*m[0](x), output_size=(7, 8)),
+        torch_call=lambda m, x: m[1](*m[0](x), output_size=(7, 8)),
+    )
+
+
+def test_max_unpool2d_channels_last_and_unbatched():
+    config = dict(kernel_size=3, stride=2, padding=1)
+    make = lambda nn, **fmt: nn.ModuleList(  # noqa: E731
+        [nn.MaxPool2d(**config, return_indices=True, **fmt), nn.MaxUnpool2d(**config, **fmt)]
+    )
+    check_layer(
+        lambda: make(ug.nn, data_format="channels_last"),
+        lambda: make(torch.nn),
+        [images(2, 3, 7, 8)],
+        call=lambda m, x: m[1](*m[0](ug.permute_dims(x, (0, 2, 3, 1))), output_size=(7, 8)),
+        torch_call=lambda m, x: m[1](*m[0](x), output_size=(7, 8)).permute(0, 2, 3, 1),
+    )
+    check_layer(
+        lambda: make(ug.nn), lambda: make(torch.nn), [images(3, 5, 5)], call=lambda m, x: m[1](*m[0](x))
+    )
+
+
+@pytest.mark.parametrize("config", [*MAX, dict(kernel_size=2, stride=1, padding=1)], ids=ids)
+def test_max_pool_indices_are_torchs(config, ug_backend):
+    x = images(2, 3, 7, 8)
+    _, expected = torch.nn.functional.max_pool2d(torch.as_tensor(x), **config, return_indices=True)
+    _, index = F.max_pool2d(ug.asarray(x), **config, return_indices=True)
+    np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
+    _, expected = torch.nn.functional.max_pool1d(torch.as_tensor(x[:, :, 0]), 3, 2, 1, return_indices=True)
+    _, index = ug.nn.MaxPool1d(3, 2, 1, return_indices=True)(ug.asarray(x[:, :, 0]))
+    np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
+
+
+@pytest.mark.parametrize("config", [UNPOOL[0], dict(kernel_size=(3, 2), stride=(3, 2))], ids=ids)
+def test_unpool_fast_paths_match_generic(config):
+    # windows that do not overlap: no index repeats, where the generic unpool's gradient is shared
+    kernel = config["kernel_size"] if isinstance(config["kernel_size"], tuple) else (2, 2)
+    args = (kernel, config.get("stride", kernel), (0, 0), (1, 1), False, False)
+
+    def generic(x):
+        y, index = nn_reference.max_pool2d_with_indices(x, *args)
+        return nn_reference.max_unpool2d(y, index, (6, 8))
+
+    check_paths(
+        lambda x: F.max_unpool2d(*F.max_pool2d(x, **config, return_indices=True), **config),
+        generic,
+        [images(2, 3, 6, 8)],
+    )
+
+
+def test_max_unpool2d_errors_read_alike_on_every_backend():
+    y, index = F.max_pool2d(ug.ones((1, 1, 4, 4)), 2, return_indices=True)
+    cases = [
+        (lambda: F.max_unpool2d(y, index[..., :1], 2), r"max_unpool2d: indices must have the input's shape"),
+        (lambda: F.max_unpool2d(y, index, 2, output_size=(9, 9)), r"max_unpool2d: output_size \(9, 9\)"),
+        (
+            lambda: F.max_unpool2d(y, index, 2, output_size=(1, 4, 4)),
+            r"must be 2 sizes \(or 4 with N and C\)",
+        ),
+    ]
+    for call, pattern in cases:
+        messages = set()
+        for backend in ("torch", "tensorflow"):
+            with ug.use_backend(backend):
+                messages.add(_message(call))
+        assert len(messages) == 1, messages
+        assert re.search(pattern, messages.pop())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("config", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1)], ids=ids)
+def test_max_unpool1d_of_max_pool1d_matches_torch(config, dtype):
+    def make(nn):
+        return nn.ModuleList([nn.MaxPool1d(**config, return_indices=True), nn.MaxUnpool1d(**config)])
+
+    def call(m, x):
+        return m[1](*m[0](x), output_size=(2, 3, 9))
+
+    check_layer(
+        lambda: make(ug.nn),
+        lambda: make(torch.nn),
+        [images(2, 3, 9, dtype=dtype)],
+        call=call,
+        torch_call=call,
+    )
+    for name, args in [("MaxUnpool1d", (3, 2, 1)), ("MaxUnpool2d", (2,))]:
+        assert repr(getattr(ug.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))

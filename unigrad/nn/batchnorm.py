@@ -1,4 +1,4 @@
-"""``BatchNorm1d`` and ``BatchNorm2d``."""
+"""``BatchNorm1d``, ``BatchNorm2d`` and ``BatchNorm3d``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .functional.normalization import batch_norm_stats
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
 
 class _BatchNorm(Module):
@@ -33,13 +33,15 @@ class _BatchNorm(Module):
         track_running_stats: bool = True,
         dtype: Any = None,
         data_format: str = "channels_first",
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.channels_last = channels_last(data_format, type(self).__name__)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.data_format = affine, track_running_stats, data_format
         self.weight = Parameter(init.ones((num_features,), dtype)) if affine else None
-        self.bias = Parameter(init.zeros((num_features,), dtype)) if affine else None
+        self.bias = Parameter(init.zeros((num_features,), dtype)) if affine and bias else None
         if track_running_stats:
             self.register_buffer("running_mean", init.zeros((num_features,), dtype))
             self.register_buffer("running_var", init.ones((num_features,), dtype))
@@ -95,7 +97,7 @@ class _BatchNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
 
@@ -131,3 +133,18 @@ class BatchNorm2d(_BatchNorm):
     """
 
     ranks: ClassVar[dict[int, tuple[str, str]]] = {4: ("(N, C, H, W)", "(N, H, W, C)")}
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization over NCDHW input (NDHWC with ``data_format="channels_last"``).
+
+    As ``torch.nn.BatchNorm3d``; see :class:`BatchNorm1d` for the statistics.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> bn = ug.nn.BatchNorm3d(3).eval()
+        >>> tuple(bn(ug.ones((2, 3, 2, 4, 4))).shape)
+        (2, 3, 2, 4, 4)
+    """
+
+    ranks: ClassVar[dict[int, tuple[str, str]]] = {5: ("(N, C, D, H, W)", "(N, D, H, W, C)")}

@@ -1,4 +1,4 @@
-"""``Conv1d`` and ``Conv2d``."""
+"""``Conv1d``, ``Conv2d`` and ``Conv3d``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from ..errors import ShapeError
 from . import init
-from .functional._arguments import as_tuple, channels_last
-from .functional.conv import conv1d, conv2d, conv_padding
+from .functional._arguments import as_tuple, channels_last, spatial
+from .functional.conv import PADDING_MODES, batched_nd, conv1d, conv2d, conv3d, conv_padding, mode_padded
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
 
 class _ConvNd(Module):
@@ -42,8 +43,8 @@ class _ConvNd(Module):
                 f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
                 f"divide by groups ({groups})"
             )
-        if padding_mode != "zeros":
-            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}")
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
         channels_last(data_format, name)
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         ints = as_tuple
@@ -61,8 +62,25 @@ class _ConvNd(Module):
         self.bias = Parameter(init.uniform((out_channels,), -bound, bound, dtype)) if bias else None
 
     def forward(self, x: Any) -> Any:
+        padding = self.padding
+        if self.padding_mode != "zeros":  # as PyTorch: pad the input, then convolve without padding
+            name = type(self).__name__
+            last = channels_last(self.data_format, name)
+            pads = conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)
+            shape, _ = batched_nd(
+                x, self.dims, last, name
+            )  # a wrong rank is told as the convolution tells it
+            sizes = spatial(shape, last)
+            spans = tuple(d * (k - 1) + 1 for k, d in zip(self.kernel_size, self.dilation, strict=True))
+            if any(n + sum(p) < span for n, p, span in zip(sizes, pads, spans, strict=True)):
+                raise ShapeError(
+                    f"{name}: input of spatial size {sizes} (padding_mode={self.padding_mode!r}, padding "
+                    f"{pads}) is smaller than the kernel {self.kernel_size} (dilation {self.dilation})"
+                )
+            x = mode_padded(x, pads, self.padding_mode, last, name)
+            padding = (0,) * self.dims
         return type(self).function(
-            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups, self.data_format
+            x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups, self.data_format
         )
 
     def extra_repr(self) -> str:
@@ -76,6 +94,8 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         if self.data_format != "channels_first":
             text += f", data_format={self.data_format!r}"
         return text
@@ -105,7 +125,8 @@ class Conv2d(_ConvNd):
     As ``torch.nn.Conv2d``: ``stride``, ``padding`` (ints, ``"same"`` or
     ``"valid"``), ``dilation`` and ``groups``; weight
     ``(out_channels, in_channels / groups, kH, kW)``, bias ``(out_channels,)``,
-    initialised as PyTorch does, from ``ug.random``. Only zero padding.
+    initialised as PyTorch does, from ``ug.random``. ``padding_mode``:
+    ``"zeros"``, ``"reflect"``, ``"replicate"`` or ``"circular"``.
 
     Examples:
         >>> import unigrad as ug
@@ -117,3 +138,21 @@ class Conv2d(_ConvNd):
 
     dims = 2
     function = staticmethod(conv2d)
+
+
+class Conv3d(_ConvNd):
+    """3-d convolution over NCDHW input (NDHWC with ``data_format="channels_last"``).
+
+    As ``torch.nn.Conv3d``: weight ``(out_channels, in_channels / groups, kD, kH, kW)``,
+    PyTorch's arguments, padding modes and default initialisation, from ``ug.random``.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> ug.random.seed(0)
+        >>> conv = ug.nn.Conv3d(2, 4, kernel_size=3, padding=1)
+        >>> tuple(conv.weight.shape), tuple(conv(ug.ones((1, 2, 4, 5, 6))).shape)
+        ((4, 2, 3, 3, 3), (1, 4, 4, 5, 6))
+    """
+
+    dims = 3
+    function = staticmethod(conv3d)

@@ -19,6 +19,8 @@ Pair = tuple[int, int]
 """A size per spatial axis, ``(height, width)``."""
 Pads = tuple[Pair, Pair]
 """Explicit convolution padding, ``((top, bottom), (left, right))``."""
+Triple = tuple[int, int, int]
+"""A size per spatial axis of a volume, ``(depth, height, width)``."""
 
 
 class NN(Protocol):
@@ -71,6 +73,47 @@ class NN(Protocol):
     ) -> Array:
         """Cross-correlation as PyTorch's ``conv2d``; ``x`` is NHWC if ``channels_last``."""
 
+    def nn_conv_transpose2d(
+        self,
+        x: Array,
+        weight: Array,
+        bias: Array | None,
+        stride: Pair,
+        padding: Pair,
+        output_padding: Pair,
+        dilation: Pair,
+        groups: int,
+        channels_last: bool,
+    ) -> Array:
+        """PyTorch's ``conv_transpose2d``; ``weight`` is ``(in, out / groups, kH, kW)``."""
+
+    def nn_conv3d(
+        self,
+        x: Array,
+        weight: Array,
+        bias: Array | None,
+        stride: Triple,
+        padding: tuple[Pair, Pair, Pair],
+        dilation: Triple,
+        groups: int,
+        channels_last: bool,
+    ) -> Array:
+        """Cross-correlation as PyTorch's ``conv3d``; ``x`` is NDHWC if ``channels_last``."""
+
+    def nn_conv_transpose3d(
+        self,
+        x: Array,
+        weight: Array,
+        bias: Array | None,
+        stride: Triple,
+        padding: Triple,
+        output_padding: Triple,
+        dilation: Triple,
+        groups: int,
+        channels_last: bool,
+    ) -> Array:
+        """PyTorch's ``conv_transpose3d``; ``weight`` is ``(in, out / groups, kD, kH, kW)``."""
+
     def nn_max_pool2d(
         self,
         x: Array,
@@ -96,6 +139,50 @@ class NN(Protocol):
     ) -> Array:
         """Mean over each window, with PyTorch's count of what a window holds."""
 
+    def nn_max_pool3d(
+        self,
+        x: Array,
+        kernel_size: Sequence[int],
+        stride: Sequence[int],
+        padding: Sequence[int],
+        dilation: Sequence[int],
+        ceil_mode: bool,
+    ) -> Array:
+        """Maximum over each window of ``(N, C, D, H, W)`` input; padding never wins."""
+
+    def nn_avg_pool3d(
+        self,
+        x: Array,
+        kernel_size: Sequence[int],
+        stride: Sequence[int],
+        padding: Sequence[int],
+        ceil_mode: bool,
+        count_include_pad: bool,
+        divisor_override: int | None,
+    ) -> Array:
+        """Mean over each window of ``(N, C, D, H, W)`` input, with PyTorch's count."""
+
+    def nn_adaptive_avg_pool(self, x: Array, output_size: Sequence[int]) -> Array:
+        """Mean over PyTorch's adaptive windows of the ``len(output_size)`` axes after ``(N, C)``."""
+
+    def nn_adaptive_max_pool(self, x: Array, output_size: Sequence[int]) -> Array:
+        """Maximum over PyTorch's adaptive windows of the ``len(output_size)`` axes after ``(N, C)``."""
+
+    def nn_max_pool2d_with_indices(
+        self,
+        x: Array,
+        kernel_size: Pair,
+        stride: Pair,
+        padding: Pair,
+        dilation: Pair,
+        ceil_mode: bool,
+        channels_last: bool,
+    ) -> tuple[Array, Array]:
+        """``nn_max_pool2d`` and PyTorch's int64 flat ``h * W + w`` index of each maximum."""
+
+    def nn_max_unpool2d(self, x: Array, indices: Array, output_size: Pair) -> Array:
+        """Each value of ``(N, C, h, w)`` ``x`` at its flat index in a zero ``(N, C, *output_size)``."""
+
     def nn_layer_norm(
         self,
         x: Array,
@@ -119,6 +206,39 @@ class NN(Protocol):
         channels_last: bool,
     ) -> tuple[Array, Array | None, Array | None]:
         """Batch normalization: ``(y, new_running_mean, new_running_var)``, the last two None if unchanged."""
+
+    def nn_group_norm(
+        self,
+        x: Array,
+        num_groups: int,
+        weight: Array | None,
+        bias: Array | None,
+        eps: float,
+        channels_last: bool,
+    ) -> Array:
+        """Each sample's channel groups normalized over their channels and positions (biased variance)."""
+
+    def nn_instance_norm(
+        self,
+        x: Array,
+        running_mean: Array | None,
+        running_var: Array | None,
+        weight: Array | None,
+        bias: Array | None,
+        use_input_stats: bool,
+        momentum: float,
+        eps: float,
+        channels_last: bool,
+    ) -> tuple[Array, Array | None, Array | None]:
+        """Instance normalization: ``(y, new_running_mean, new_running_var)``, None if not updated."""
+
+    def nn_rms_norm(
+        self, x: Array, normalized_shape: tuple[int, ...], weight: Array | None, eps: float
+    ) -> Array:
+        """``x / sqrt(mean(x**2) + eps) * weight`` over the trailing ``normalized_shape`` axes."""
+
+    def nn_local_response_norm(self, x: Array, size: int, alpha: float, beta: float, k: float) -> Array:
+        """``x / (k + alpha * mean of x**2 over size zero-padded neighbouring channels) ** beta``."""
 
     def nn_embedding(self, indices: Array, weight: Array) -> Array:
         """Rows of ``weight`` at ``indices`` (already checked), shaped ``(*indices.shape, dim)``."""
@@ -167,6 +287,30 @@ class NN(Protocol):
         batch_first: bool,
     ) -> tuple[Array, Array, Array]:
         """A multi-layer LSTM as ``torch._VF.lstm``: ``(output, h_n, c_n)``."""
+
+    def nn_pad(self, x: Array, pad: Sequence[int], mode: str, value: float) -> Array:
+        """``x`` padded by torch's ``pad`` tuple (last dimension first): constant, reflect, replicate
+        or circular (negative constant or circular pads crop)."""
+
+    def nn_interpolate(
+        self, x: Array, size: Sequence[int], scales: Sequence[float] | None, mode: str, align_corners: bool
+    ) -> Array:
+        """``(N, C, *spatial)`` resampled to ``size`` as torch's ``interpolate``; ``scales`` are the
+        caller's scale factors (stepped by their inverse) or ``None`` (stepped by ``in / out``)."""
+
+    def nn_grid_sample(
+        self, input: Array, grid: Array, mode: str, padding_mode: str, align_corners: bool
+    ) -> Array:
+        """``(N, C, H, W)`` sampled at the normalized ``(N, Ho, Wo, 2)`` grid as torch's ``grid_sample``
+        (``bilinear``/``nearest``; ``zeros``/``border``/``reflection`` padding)."""
+
+    def nn_unfold(self, x: Array, kernel: Pair, dilation: Pair, padding: Pair, stride: Pair) -> Array:
+        """``(N, C, H, W)`` to ``(N, C * kH * kW, L)``: every sliding block as a column (im2col)."""
+
+    def nn_fold(
+        self, x: Array, output_size: Pair, kernel: Pair, dilation: Pair, padding: Pair, stride: Pair
+    ) -> Array:
+        """``(N, C * kH * kW, L)`` to ``(N, C, *output_size)``, summing overlapping blocks (col2im)."""
 
     def labels_checked_by_kernel(self, labels: Array) -> bool:
         """Whether ``nn_sparse_cross_entropy`` raises for ``labels`` out of range; ``False`` by default.

@@ -57,8 +57,8 @@ def _restore(y: Any, channels_last: bool) -> Any:
 # -- convolution ---------------------------------------------------------------
 
 
-def _spread(filters: Any, dilation: Pair) -> Any:
-    """An HWIO filter with ``dilation - 1`` zeros between taps: a dilated kernel as a plain one."""
+def _spread(filters: Any, dilation: Sequence[int]) -> Any:
+    """An HWIO (or DHWIO) filter with ``dilation - 1`` zeros between taps: a dilated kernel as a plain one."""
     for axis, rate in enumerate(dilation):
         if rate == 1:
             continue

@@ -49,9 +49,12 @@ from .activation import (
     tanhshrink,
     threshold,
 )
-from .conv import conv1d, conv2d
+from .conv import conv1d, conv2d, conv3d
+from .conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
-from .dropout import dropout
+from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .fold import fold, unfold
+from .grid import affine_grid, grid_sample
 from .linear import linear
 from .loss import (
     binary_cross_entropy,
@@ -75,11 +78,46 @@ from .loss_margin import (
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
-from .normalization import batch_norm, layer_norm
-from .pooling import avg_pool2d, max_pool2d
+from .normalization import batch_norm, group_norm, layer_norm, rms_norm
+from .normalization_instance import instance_norm, local_response_norm
+from .padding import pad
+from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from .pooling_adaptive import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+)
+from .pooling_indices import max_unpool1d, max_unpool2d
+from .pooling_nd import avg_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_pool3d
 from .sparse import embedding, one_hot
+from .vision import (
+    channel_shuffle,
+    interpolate,
+    native_channel_shuffle,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 
 __all__ = [
+    "pad",
+    "interpolate",
+    "upsample",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "channel_shuffle",
+    "native_channel_shuffle",
+    "fold",
+    "unfold",
+    "affine_grid",
+    "grid_sample",
+    "upsample_nearest",
+    "upsample_bilinear",
     "relu",
     "relu6",
     "leaky_relu",
@@ -110,6 +148,11 @@ __all__ = [
     "linear",
     "layer_norm",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
+    "alpha_dropout",
+    "feature_alpha_dropout",
     "embedding",
     "mse_loss",
     "l1_loss",
@@ -138,7 +181,30 @@ __all__ = [
     "normalize",
     "conv1d",
     "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "max_pool1d",
+    "max_pool3d",
+    "avg_pool1d",
+    "avg_pool3d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
     "max_pool2d",
     "avg_pool2d",
     "batch_norm",
+    "group_norm",
+    "instance_norm",
+    "rms_norm",
+    "local_response_norm",
 ]

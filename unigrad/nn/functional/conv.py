@@ -1,11 +1,11 @@
-"""Convolution: ``conv1d`` and ``conv2d``, with PyTorch's arguments.
+"""Convolution: ``conv1d``, ``conv2d`` and ``conv3d``, with PyTorch's arguments.
 
 Each function checks its input here, once, in Python over shapes (so both
 backends raise the same :class:`unigrad.ShapeError`), turns PyTorch's
 loose arguments (ints or tuples, ``padding="same"``) into the normalized
 form of :mod:`unigrad.nn.reference`, and calls the active backend's
-``nn_conv2d``: a fused kernel where the backend has one, else the reference
-definition. A 1-d convolution runs as a 2-d one over a height-1 image.
+``nn_conv2d`` (``nn_conv3d``): a fused kernel where the backend has one, else
+the reference definition. A 1-d convolution runs as a 2-d one over a height-1 image.
 Images are NCHW unless ``data_format="channels_last"`` (NHWC).
 
 Examples:
@@ -32,6 +32,7 @@ from ._arguments import (
     expected,
     layout,
     spatial,
+    static_shape,
     to_2d,
     unlayout,
 )
@@ -40,8 +41,15 @@ from ._dispatch import current_backend, failed
 __all__ = [
     "conv1d",
     "conv2d",
+    "conv3d",
+    "batched_nd",
+    "expected_nd",
     "conv_padding",
+    "PADDING_MODES",
+    "mode_padded",
 ]
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def conv_padding(
@@ -65,6 +73,59 @@ def conv_padding(
     return tuple((p, p) for p in as_tuple(padding, len(kernel), "padding", where))
 
 
+def batched_nd(x: Array, dims: int, last: bool, where: str) -> tuple[tuple[int, ...], bool]:
+    """:func:`batched` for 1 to 3 spatial axes: the shape with a batch axis, and whether it had none."""
+    if dims < 3:
+        return batched(x, dims, last, where)
+    shape = static_shape(x, where)
+    if shape is None or len(shape) not in (4, 5):
+        wanted = "(N, D, H, W, C)" if last else "(N, C, D, H, W)"
+        raise ShapeError(
+            f"{where} expects a 5-D input {wanted} (or 4-D without the batch axis), got shape {shape}"
+        )
+    return ((1, *shape) if len(shape) == 4 else shape), len(shape) == 4
+
+
+def expected_nd(shape: tuple[int, ...], channels: int, last: bool) -> str:
+    """:func:`expected` for 1 to 3 spatial axes: ``(N, 3, D, H, W)``."""
+    if len(shape) != 5:
+        return expected(shape, channels, last)
+    return f"(N, D, H, W, {channels})" if last else f"(N, {channels}, D, H, W)"
+
+
+def mode_padded(x: Array, pads: tuple[Pair, ...], mode: str, last: bool, where: str) -> Array:
+    """``x`` padded on its spatial axes by ``pads`` as ``padding_mode`` says (not ``"zeros"``):
+    ``"reflect"`` mirrors without the edge, ``"replicate"`` repeats the edge, ``"circular"`` wraps."""
+    dims = len(pads)
+    for i, (before, after) in enumerate(pads):
+        if not before and not after:
+            continue
+        axis = i - dims - (1 if last else 0)
+        size = int(x.shape[axis])
+        limit = size - 1 if mode == "reflect" else size
+        if mode != "replicate" and max(before, after) > limit:
+            raise ShapeError(
+                f"{where}: padding_mode={mode!r} pads at most {limit} on an axis of size {size}, "
+                f"got padding {tuple(pads)} for input of shape {shape_of(x)}"
+            )
+
+        def part(start: int, stop: int, x: Array = x, axis: int = axis) -> Array:
+            return x[(Ellipsis, slice(start, stop)) + (slice(None),) * (-axis - 1)]
+
+        if mode == "reflect":
+            head = manipulation.flip(part(1, before + 1), axis=axis)
+            tail = manipulation.flip(part(size - 1 - after, size - 1), axis=axis)
+        elif mode == "replicate":
+            head = manipulation.concat([part(0, 1)] * before, axis=axis) if before else None
+            tail = manipulation.concat([part(size - 1, size)] * after, axis=axis) if after else None
+        else:
+            head, tail = part(size - before, size), part(0, after)
+        pieces = [head] if before else []
+        pieces += [x] + ([tail] if after else [])
+        x = manipulation.concat(pieces, axis=axis)
+    return x
+
+
 def _conv(
     x: Array,
     weight: Array,
@@ -78,7 +139,7 @@ def _conv(
     where: str,
 ) -> Array:
     last = channels_last(data_format, where)
-    shape, unbatched = batched(x, dims, last, where)
+    shape, unbatched = batched_nd(x, dims, last, where)
     w_shape = shape_of(weight) or ()
     if len(w_shape) != dims + 2:
         raise ShapeError(
@@ -93,7 +154,7 @@ def _conv(
     if channels_of(shape, last) != in_channels:
         raise ShapeError(
             f"{where}: expected input with {in_channels} channels, shape "
-            f"{expected(shape, in_channels, last)} (weight shape {w_shape}, groups={groups}), "
+            f"{expected_nd(shape, in_channels, last)} (weight shape {w_shape}, groups={groups}), "
             f"got input of shape {shape_of(x)}"
         )
     if bias is not None and shape_of(bias) != (w_shape[0],):
@@ -109,6 +170,13 @@ def _conv(
             f"kernel {kernel} (dilation {dilations}); pad the input or use a smaller kernel"
         )
     x4 = layout(x, unbatched, dims, last)
+    if dims == 3:
+        args3 = (strides, pads, dilations, groups, last)
+        try:
+            y = current_backend().nn_conv3d(x4, weight, bias, *args3)
+        except Exception as exc:
+            y = failed(exc, "nn_conv3d", x4, weight, bias, *args3)
+        return unlayout(y, unbatched, dims, last)
     w4 = manipulation.expand_dims(weight, axis=2) if dims == 1 else weight
     stride2, dilation2 = to_2d(strides, 1), to_2d(dilations, 1)
     pads2: Pads = ((0, 0), pads[0]) if dims == 1 else (pads[0], pads[1])
@@ -152,4 +220,21 @@ def conv2d(
     """
     return _conv(
         input, weight, bias, stride, padding, dilation, groups, data_format, 2, "ug.nn.functional.conv2d"
+    )
+
+
+def conv3d(
+    input: Array,
+    weight: Array,
+    bias: Array | None = None,
+    stride: Size = 1,
+    padding: str | Size = 0,
+    dilation: Size = 1,
+    groups: int = 1,
+    data_format: str = "channels_first",
+) -> Array:
+    """3-d cross-correlation as ``torch.nn.functional.conv3d`` over NCDHW input (NDHWC with
+    ``data_format="channels_last"``); ``weight`` is ``(out, in/groups, kD, kH, kW)``."""
+    return _conv(
+        input, weight, bias, stride, padding, dilation, groups, data_format, 3, "ug.nn.functional.conv3d"
     )

@@ -1,4 +1,5 @@
-"""Normalization: ``layer_norm`` and ``batch_norm`` (and ``batch_norm_stats``, which the layers use).
+"""Normalization: ``layer_norm``, ``rms_norm``, ``batch_norm`` (and ``batch_norm_stats``, which the layers
+use), ``group_norm``; ``instance_norm`` and ``local_response_norm`` are in :mod:`.normalization_instance`.
 
 Examples:
     >>> import unigrad as ug
@@ -11,7 +12,9 @@ Examples:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+from ...dtypes import finfo
 from ...errors import BackendError, ShapeError
 from ...ops._checks import shape_of
 from ...types import Array
@@ -20,20 +23,34 @@ from ._dispatch import current_backend, failed
 
 __all__ = [
     "layer_norm",
+    "layer_norm_in",
+    "rms_norm",
+    "rms_norm_in",
     "batch_norm",
     "batch_norm_stats",
+    "group_norm",
+    "check_trailing",
+    "check_channel_vectors",
 ]
 
 
 def layer_norm(
     x: Array,
-    normalized_shape: int | tuple[int, ...],
+    normalized_shape: int | Sequence[int],
     weight: Array | None = None,
     bias: Array | None = None,
     eps: float = 1e-5,
 ) -> Array:
     """Normalize over the trailing ``normalized_shape`` axes (biased variance, as PyTorch)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return layer_norm_in(x, shape, weight, bias, eps, "ug.nn.functional.layer_norm")
+
+
+def layer_norm_in(
+    x: Array, shape: tuple[int, ...], weight: Array | None, bias: Array | None, eps: float, where: str
+) -> Array:
+    """:func:`layer_norm` over a normalized shape, its errors naming ``where`` (the layer uses it)."""
+    check_trailing(x, shape, weight, bias, where)
     try:
         return current_backend().nn_layer_norm(x, shape, weight, bias, eps)
     except Exception as exc:
@@ -133,3 +150,89 @@ def batch_norm(
             else:
                 stat.copy_(new)
     return y
+
+
+def check_trailing(
+    x: Array, shape: tuple[int, ...], weight: Array | None, bias: Array | None, where: str
+) -> None:
+    """``x``'s trailing axes are ``shape``, and so are the weight's and bias's, or a ShapeError."""
+    # Only the trailing axes are read: reading the batch axis as an int would fix it in a traced
+    # graph (torch.export specializes a dynamic batch read by int()), and unknown ones pass.
+    try:
+        found = tuple(x.shape)
+        trailing = tuple(None if d is None else int(d) for d in found[len(found) - len(shape) :])
+    except (AttributeError, TypeError, ValueError):  # no shape, or one of unknown rank
+        found = trailing = None
+    if trailing is not None and len(trailing) < len(shape):
+        trailing = None
+    if trailing is None or any(f is not None and f != s for f, s in zip(trailing, shape, strict=True)):
+        raise ShapeError(
+            f"{where}: normalized_shape {shape} expects input of shape (*, {', '.join(map(str, shape))}), "
+            f"got shape {found}"
+        )
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and shape_of(value) != shape:
+            raise ShapeError(f"{where}: {name} of shape {shape_of(value)} expects shape {shape}")
+
+
+def check_channel_vectors(named: tuple[tuple[str, Array | None], ...], channels: int, where: str) -> None:
+    """Each given vector (weight, bias, running statistics) has ``channels`` entries, or a ShapeError."""
+    for name, value in named:
+        if value is not None and shape_of(value) != (channels,):
+            raise ShapeError(
+                f"{where}: {name} of shape {shape_of(value)} expects shape ({channels},), "
+                "the input's channels"
+            )
+
+
+def rms_norm(
+    input: Array,
+    normalized_shape: int | Sequence[int],
+    weight: Array | None = None,
+    eps: float | None = None,
+) -> Array:
+    """Root-mean-square normalization over the trailing axes, as ``torch.nn.functional.rms_norm``.
+
+    ``eps=None`` is the machine epsilon of the input's dtype (PyTorch >= 2.4).
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    return rms_norm_in(input, shape, weight, eps, "ug.nn.functional.rms_norm")
+
+
+def rms_norm_in(
+    input: Array, shape: tuple[int, ...], weight: Array | None, eps: float | None, where: str
+) -> Array:
+    """:func:`rms_norm` over a normalized shape, its errors naming ``where`` (the layer uses it)."""
+    check_trailing(input, shape, weight, None, where)
+    value = float(finfo(input).eps) if eps is None else eps
+    try:
+        return current_backend().nn_rms_norm(input, shape, weight, value)
+    except Exception as exc:
+        return failed(exc, "nn_rms_norm", input, shape, weight, value)
+
+
+def group_norm(
+    input: Array,
+    num_groups: int,
+    weight: Array | None = None,
+    bias: Array | None = None,
+    eps: float = 1e-5,
+    data_format: str = "channels_first",
+) -> Array:
+    """Group normalization as ``torch.nn.functional.group_norm``; channels on axis 1 (or last)."""
+    where = "ug.nn.functional.group_norm"
+    last = channels_last(data_format, where)
+    shape = static_shape(input, where)
+    if shape is None or len(shape) < 2:
+        raise ShapeError(f"{where} expects an input with a batch and a channel axis, got shape {shape}")
+    channels = channels_of(shape, last)
+    if num_groups <= 0 or channels % num_groups:
+        raise ShapeError(
+            f"{where}: {channels} channels (input of shape {shape}) cannot be split into "
+            f"num_groups={num_groups} groups; expected a number of channels divisible by num_groups"
+        )
+    check_channel_vectors((("weight", weight), ("bias", bias)), channels, where)
+    try:
+        return current_backend().nn_group_norm(input, num_groups, weight, bias, eps, last)
+    except Exception as exc:
+        return failed(exc, "nn_group_norm", input, num_groups, weight, bias, eps, last)

@@ -1,4 +1,4 @@
-"""Pooling: ``max_pool2d`` and ``avg_pool2d``, with PyTorch's arguments.
+"""Pooling: ``max_pool1d``/``2d`` and ``avg_pool1d``/``2d``, with PyTorch's arguments.
 
 As in :mod:`.conv`: arguments checked and normalized here, once, then the
 active backend's ``nn_<name>`` kernel (fused, or the reference definition).
@@ -12,23 +12,24 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any
-
 from ...errors import ShapeError
-from ...ops import manipulation
 from ...types import Array
 from ..reference.windows import pool_output_size
-from ._arguments import Size, as_tuple, batched, channels_last, spatial, to_2d
+from ._arguments import Size, as_tuple, batched, channels_last, layout, spatial, to_2d, unlayout
 from ._dispatch import current_backend, failed
 
 __all__ = [
+    "max_pool1d",
     "max_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
+    "pool_args",
 ]
 
 
-def _pool_args(
+def pool_args(
     x: Array,
+    dims: int,
     kernel_size: Size,
     stride: Size | None,
     padding: Size,
@@ -36,16 +37,20 @@ def _pool_args(
     ceil_mode: bool,
     data_format: str,
     where: str,
-) -> tuple[Any, ...]:
+) -> tuple[tuple[int, ...], bool, tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...], bool]:
+    """Checked pool arguments of any rank: ``(shape, unbatched, kernel, stride, padding, dilation, last)``.
+
+    ``shape`` is the batched input shape; sizes are ``dims`` ints each.
+    """
     last = channels_last(data_format, where)
-    shape, unbatched = batched(x, 2, last, where)
-    kernel = to_2d(as_tuple(kernel_size, 2, "kernel_size", where), 1)
-    strides = kernel if stride is None or stride == () else to_2d(as_tuple(stride, 2, "stride", where), 1)
-    pads = to_2d(as_tuple(padding, 2, "padding", where), 0)
-    dilations = to_2d(as_tuple(dilation, 2, "dilation", where), 1)
+    shape, unbatched = batched(x, dims, last, where)
+    kernel = as_tuple(kernel_size, dims, "kernel_size", where)
+    strides = kernel if stride is None or stride == () else as_tuple(stride, dims, "stride", where)
+    pads = as_tuple(padding, dims, "padding", where)
+    dilations = as_tuple(dilation, dims, "dilation", where)
     for k, p, d in zip(kernel, pads, dilations, strict=True):
         if p * 2 > d * (k - 1) + 1:
-            raise ValueError(
+            raise ShapeError(
                 f"{where}: padding {pads} must be at most half of the kernel {kernel} "
                 f"(dilation {dilations}), as PyTorch requires"
             )
@@ -59,8 +64,7 @@ def _pool_args(
             f"{where}: input of spatial size {sizes} is too small for the kernel {kernel} "
             f"(padding {pads}, dilation {dilations}); the output would be {tuple(outs)}"
         )
-    x4 = manipulation.expand_dims(x, axis=0) if unbatched else x
-    return x4, unbatched, kernel, strides, pads, dilations, last
+    return shape, unbatched, kernel, strides, pads, dilations, last
 
 
 def max_pool2d(
@@ -72,22 +76,16 @@ def max_pool2d(
     ceil_mode: bool = False,
     return_indices: bool = False,
     data_format: str = "channels_first",
-) -> Array:
+) -> Array | tuple[Array, Array]:
     """Maximum over windows, as ``torch.nn.functional.max_pool2d`` (``stride`` defaults to the kernel).
 
-    ``return_indices=True`` is not supported (the indices are framework-specific).
+    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64
+    flat ``h * W + w`` position of each maximum in its plane (for ``max_unpool2d``).
     """
     where = "ug.nn.functional.max_pool2d"
-    if return_indices:
-        raise NotImplementedError(f"{where}: return_indices=True is not supported")
-    x, unbatched, kernel, strides, pads, dilations, last = _pool_args(
-        input, kernel_size, stride, padding, dilation, ceil_mode, data_format, where
+    return _max_pool(
+        input, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices, data_format, where
     )
-    try:
-        y = current_backend().nn_max_pool2d(x, kernel, strides, pads, dilations, ceil_mode, last)
-    except Exception as exc:
-        y = failed(exc, "nn_max_pool2d", x, kernel, strides, pads, dilations, ceil_mode, last)
-    return manipulation.squeeze(y, axis=0) if unbatched else y
 
 
 def avg_pool2d(
@@ -102,9 +100,70 @@ def avg_pool2d(
 ) -> Array:
     """Mean over windows, as ``torch.nn.functional.avg_pool2d``, padding counted by default."""
     where = "ug.nn.functional.avg_pool2d"
-    x, unbatched, kernel, strides, pads, _, last = _pool_args(
-        input, kernel_size, stride, padding, 1, ceil_mode, data_format, where
+    return _avg_pool(
+        input,
+        2,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        data_format,
+        where,
     )
+
+
+def _max_pool(
+    input: Array,
+    dims: int,
+    kernel_size: Size,
+    stride: Size | None,
+    padding: Size,
+    dilation: Size,
+    ceil_mode: bool,
+    return_indices: bool,
+    data_format: str,
+    where: str,
+) -> Array | tuple[Array, Array]:
+    # 1-d pools are 2-d pools of a height-1 image: the backends' 2-d kernels serve both
+    _, unbatched, kernel1, strides1, pads1, dilations1, last = pool_args(
+        input, dims, kernel_size, stride, padding, dilation, ceil_mode, data_format, where
+    )
+    x = layout(input, unbatched, dims, last)
+    kernel, strides, pads = to_2d(kernel1, 1), to_2d(strides1, 1), to_2d(pads1, 0)
+    dilations = to_2d(dilations1, 1)
+    if return_indices:
+        args = (kernel, strides, pads, dilations, ceil_mode, last)
+        try:
+            y, index = current_backend().nn_max_pool2d_with_indices(x, *args)
+        except Exception as exc:
+            y, index = failed(exc, "nn_max_pool2d_with_indices", x, *args)
+        return unlayout(y, unbatched, dims, last), unlayout(index, unbatched, dims, last)
+    try:
+        y = current_backend().nn_max_pool2d(x, kernel, strides, pads, dilations, ceil_mode, last)
+    except Exception as exc:
+        y = failed(exc, "nn_max_pool2d", x, kernel, strides, pads, dilations, ceil_mode, last)
+    return unlayout(y, unbatched, dims, last)
+
+
+def _avg_pool(
+    input: Array,
+    dims: int,
+    kernel_size: Size,
+    stride: Size | None,
+    padding: Size,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: int | None,
+    data_format: str,
+    where: str,
+) -> Array:
+    _, unbatched, kernel1, strides1, pads1, _, last = pool_args(
+        input, dims, kernel_size, stride, padding, 1, ceil_mode, data_format, where
+    )
+    x = layout(input, unbatched, dims, last)
+    kernel, strides, pads = to_2d(kernel1, 1), to_2d(strides1, 1), to_2d(pads1, 0)
     try:
         y = current_backend().nn_avg_pool2d(
             x, kernel, strides, pads, ceil_mode, count_include_pad, divisor_override, last
@@ -122,4 +181,37 @@ def avg_pool2d(
             divisor_override,
             last,
         )
-    return manipulation.squeeze(y, axis=0) if unbatched else y
+    return unlayout(y, unbatched, dims, last)
+
+
+def max_pool1d(
+    input: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+    data_format: str = "channels_first",
+) -> Array | tuple[Array, Array]:
+    """Maximum over windows of ``(N, C, L)`` input, as ``torch.nn.functional.max_pool1d`` (indices too)."""
+    where = "ug.nn.functional.max_pool1d"
+    return _max_pool(
+        input, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices, data_format, where
+    )
+
+
+def avg_pool1d(
+    input: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    data_format: str = "channels_first",
+) -> Array:
+    """Mean over windows of ``(N, C, L)`` input, as ``torch.nn.functional.avg_pool1d``."""
+    where = "ug.nn.functional.avg_pool1d"
+    return _avg_pool(
+        input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None, data_format, where
+    )

@@ -25,13 +25,26 @@ from __future__ import annotations
 
 from .activation import erf, gelu, log_softmax, relu, sigmoid, softmax, tanh
 from .attention import multi_head_attention
-from .conv import conv2d
+from .conv import conv2d, conv3d
+from .conv_transpose import conv_transpose2d, conv_transpose3d
+from .fold import fold, unfold
 from .linear import linear
 from .loss import sparse_cross_entropy
-from .normalization import batch_norm, layer_norm
+from .normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    rms_norm,
+)
+from .padding import pad
 from .pooling import avg_pool2d, max_pool2d
+from .pooling_indices import max_pool2d_with_indices, max_unpool2d
+from .pooling_nd import adaptive_avg_pool, adaptive_max_pool, avg_pool3d, max_pool3d
 from .recurrent import lstm
 from .sparse import embedding
+from .vision import grid_sample, interpolate
 
 # Every name here is a kernel: a backend carries it as ``nn_<name>``.
 __all__ = [
@@ -44,12 +57,30 @@ __all__ = [
     "erf",
     "linear",
     "conv2d",
+    "conv3d",
+    "conv_transpose2d",
+    "conv_transpose3d",
     "max_pool2d",
     "avg_pool2d",
+    "max_pool3d",
+    "avg_pool3d",
+    "adaptive_avg_pool",
+    "adaptive_max_pool",
+    "max_pool2d_with_indices",
+    "max_unpool2d",
     "layer_norm",
     "batch_norm",
+    "group_norm",
+    "instance_norm",
+    "rms_norm",
+    "local_response_norm",
     "embedding",
     "sparse_cross_entropy",
     "multi_head_attention",
     "lstm",
+    "pad",
+    "interpolate",
+    "grid_sample",
+    "unfold",
+    "fold",
 ]

@@ -7,6 +7,7 @@ fast paths as well, so that PyTorch's window counting is written once.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -43,29 +44,30 @@ def pool_pads(
 
 def avg_pool_divisor(
     shape: Sequence[int],
-    kernel: Pair,
-    stride: Pair,
-    padding: Pair,
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    padding: Sequence[int],
     outs: Sequence[int],
     count_include_pad: bool,
     divisor_override: int | None,
 ) -> np.ndarray[Any, Any] | float:
     """What each window's sum is divided by, as PyTorch's CPU kernel counts it.
 
-    A scalar where every window has the same count, else an ``(OH, OW)`` array.
+    A scalar where every window has the same count, else an array of the
+    output's spatial shape (any rank).
     Windows that ``ceil_mode`` lets run past the right pad count the pad, not
     the overrun; ``count_include_pad=False`` counts only input elements.
     """
     if divisor_override:
         return float(divisor_override)
     counts = []
-    for a in (0, 1):
+    for a in range(len(kernel)):
         start = np.arange(outs[a]) * stride[a] - padding[a]
         end = np.minimum(start + kernel[a], shape[a] + padding[a])
         if not count_include_pad:
             start, end = np.maximum(start, 0), np.minimum(end, shape[a])
         counts.append(end - start)
-    divisor = np.outer(counts[0], counts[1]).astype(np.float64)
+    divisor = functools.reduce(np.multiply.outer, counts).astype(np.float64)
     return float(divisor.flat[0]) if np.all(divisor == divisor.flat[0]) else divisor
 
 

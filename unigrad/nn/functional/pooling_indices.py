@@ -1,0 +1,100 @@
+"""``max_unpool1d``/``2d``: the inverses of ``max_pool1d``/``2d(..., return_indices=True)``, as PyTorch's.
+
+Examples:
+    >>> import unigrad as ug
+    >>> import unigrad.nn.functional as F
+    >>> y, index = F.max_pool2d(ug.ones((1, 2, 4, 4)), 2, return_indices=True)
+    >>> tuple(F.max_unpool2d(y, index, 2).shape)
+    (1, 2, 4, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ...errors import ShapeError
+from ...ops import manipulation
+from ...ops._checks import shape_of
+from ...types import Array
+from ._arguments import Size, as_tuple
+from ._dispatch import current_backend, failed
+from .pooling_nd import unvolumes, volumes
+
+__all__ = ["max_unpool1d", "max_unpool2d"]
+
+
+def _max_unpool(
+    input: Array,
+    indices: Array,
+    dims: int,
+    kernel_size: Size,
+    stride: Size | None,
+    padding: Size,
+    output_size: Sequence[int] | None,
+    data_format: str,
+) -> Array:
+    # a 1-d unpool is the 2-d one of a height-1 plane: its flat indices are the same
+    where = f"ug.nn.functional.max_unpool{dims}d"
+    kernel = as_tuple(kernel_size, dims, "kernel_size", where)
+    strides = kernel if stride is None else as_tuple(stride, dims, "stride", where)
+    pads = as_tuple(padding, dims, "padding", where)
+    if shape_of(indices) != shape_of(input):
+        raise ShapeError(
+            f"{where}: indices must have the input's shape {shape_of(input)}, got {shape_of(indices)}"
+        )
+    x, unbatched, last = volumes(input, dims, data_format, where)
+    index, _, _ = volumes(indices, dims, data_format, where)
+    sizes = tuple(int(n) for n in x.shape[2:])
+    default = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(sizes, strides, pads, kernel, strict=True))
+    plane = default if output_size is None else tuple(int(n) for n in tuple(output_size)[-dims:])
+    if output_size is not None and (
+        len(tuple(output_size)) not in (dims, dims + 2)
+        or any(not d - s < n < d + s for n, d, s in zip(plane, default, strides, strict=True))
+    ):
+        raise ShapeError(
+            f"{where}: output_size {tuple(output_size)} must be {dims} sizes (or {dims + 2} with N and C) "
+            f"each within a stride {strides} of the default {default}"
+        )
+    if dims == 1:
+        x, index = manipulation.expand_dims(x, axis=2), manipulation.expand_dims(index, axis=2)
+    out = (1, plane[0]) if dims == 1 else (plane[0], plane[1])
+    try:
+        y = current_backend().nn_max_unpool2d(x, index, out)
+    except Exception as exc:
+        y = failed(exc, "nn_max_unpool2d", x, index, out)
+    if dims == 1:
+        y = manipulation.squeeze(y, axis=2)
+    return unvolumes(y, dims, unbatched, last)
+
+
+def max_unpool1d(
+    input: Array,
+    indices: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    output_size: Sequence[int] | None = None,
+    data_format: str = "channels_first",
+) -> Array:
+    """Each value of ``input`` at its index ``indices`` in a zero row, as ``torch``'s ``max_unpool1d``.
+
+    The row is ``(L - 1) * stride - 2 * padding + kernel_size`` long, or ``output_size[-1]``.
+    """
+    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, data_format)
+
+
+def max_unpool2d(
+    input: Array,
+    indices: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    output_size: Sequence[int] | None = None,
+    data_format: str = "channels_first",
+) -> Array:
+    """Each value of ``input`` at its flat index ``indices`` in a zero plane, as ``torch``'s ``max_unpool2d``.
+
+    The plane is ``(H - 1) * stride - 2 * padding + kernel_size`` per axis, or
+    the last two entries of ``output_size``.
+    """
+    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, data_format)

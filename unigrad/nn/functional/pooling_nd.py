@@ -1,0 +1,184 @@
+"""Pooling of 3-d volumes (``max_pool3d``, ``avg_pool3d``) and power-average pooling (``lp_pool*``).
+
+As :mod:`.pooling`: arguments checked here, then the active backend's
+``nn_<name>`` kernel, which takes batched channels-first ``(N, C, D, H, W)``
+input (channels-last input is moved here, and back).
+
+Examples:
+    >>> import unigrad as ug
+    >>> import unigrad.nn.functional as F
+    >>> tuple(F.max_pool3d(ug.ones((1, 2, 4, 4, 4)), 2).shape)
+    (1, 2, 2, 2, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from ...errors import ShapeError
+from ...ops import binary, manipulation, unary
+from ...ops._checks import shape_of
+from ...types import Array
+from ._arguments import Size, as_tuple, channels_last
+from ._dispatch import current_backend, failed
+from .activation import relu
+from .pooling import avg_pool1d, avg_pool2d, pool_args
+
+__all__ = [
+    "max_pool3d",
+    "avg_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "volumes",
+    "unvolumes",
+]
+
+
+def volumes(x: Array, dims: int, data_format: str, where: str) -> tuple[Array, bool, bool]:
+    """``x`` batched and channels-first, whether it had no batch axis, and whether it was channels-last.
+
+    Checks the rank for ``dims`` spatial axes (``dims`` up to 3), which the
+    shared 1-d/2-d helpers do not know for 3-d input.
+    """
+    last = channels_last(data_format, where)
+    shape = shape_of(x)
+    if shape is None or len(shape) not in (dims + 1, dims + 2):
+        letters = ("D", "H", "W")[3 - dims :] if dims <= 3 else ("...",)
+        wanted = ("N", *letters, "C") if last else ("N", "C", *letters)
+        raise ShapeError(
+            f"{where} expects a {dims + 2}-D input ({', '.join(wanted)}) "
+            f"(or {dims + 1}-D without the batch axis), got shape {shape}"
+        )
+    unbatched = len(shape) == dims + 1
+    if unbatched:
+        x = manipulation.expand_dims(x, axis=0)
+    if last:
+        x = manipulation.permute_dims(x, (0, dims + 1, *range(1, dims + 1)))
+    return x, unbatched, last
+
+
+def unvolumes(y: Array, dims: int, unbatched: bool, last: bool) -> Array:
+    """The inverse of :func:`volumes`: ``y`` in the layout and rank the caller's input had."""
+    if last:
+        y = manipulation.permute_dims(y, (0, *range(2, dims + 2), 1))
+    return manipulation.squeeze(y, axis=0) if unbatched else y
+
+
+def max_pool3d(
+    input: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+    data_format: str = "channels_first",
+) -> Array:
+    """Maximum over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.max_pool3d``."""
+    where = "ug.nn.functional.max_pool3d"
+    if return_indices:
+        raise NotImplementedError(f"{where}: return_indices=True is not supported")
+    x, unbatched, last = volumes(input, 3, data_format, where)
+    _, _, kernel, strides, pads, dilations, _ = pool_args(
+        x, 3, kernel_size, stride, padding, dilation, ceil_mode, "channels_first", where
+    )
+    try:
+        y = current_backend().nn_max_pool3d(x, kernel, strides, pads, dilations, ceil_mode)
+    except Exception as exc:
+        y = failed(exc, "nn_max_pool3d", x, kernel, strides, pads, dilations, ceil_mode)
+    return unvolumes(y, 3, unbatched, last)
+
+
+def avg_pool3d(
+    input: Array,
+    kernel_size: Size,
+    stride: Size | None = None,
+    padding: Size = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    data_format: str = "channels_first",
+) -> Array:
+    """Mean over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.avg_pool3d``."""
+    where = "ug.nn.functional.avg_pool3d"
+    x, unbatched, last = volumes(input, 3, data_format, where)
+    _, _, kernel, strides, pads, _, _ = pool_args(
+        x, 3, kernel_size, stride, padding, 1, ceil_mode, "channels_first", where
+    )
+    args = (kernel, strides, pads, ceil_mode, count_include_pad, divisor_override)
+    try:
+        y = current_backend().nn_avg_pool3d(x, *args)
+    except Exception as exc:
+        y = failed(exc, "nn_avg_pool3d", x, *args)
+    return unvolumes(y, 3, unbatched, last)
+
+
+def _lp_pool(
+    input: Array,
+    dims: int,
+    norm_type: float,
+    kernel_size: Size,
+    mean: Callable[[Array], Array],
+) -> Array:
+    # PyTorch's definition: the mean of x**p times the window size, then the p-th root; the
+    # sign * relu(abs) step keeps its gradient (0 where a window's sum is 0)
+    window = math.prod(as_tuple(kernel_size, dims, "kernel_size", f"ug.nn.functional.lp_pool{dims}d"))
+    out = mean(binary.pow(input, float(norm_type)))
+    out = binary.multiply(unary.sign(out), relu(unary.abs(out)))
+    return binary.pow(binary.multiply(out, float(window)), 1.0 / float(norm_type))
+
+
+def lp_pool1d(
+    input: Array,
+    norm_type: float,
+    kernel_size: int,
+    stride: Size | None = None,
+    ceil_mode: bool = False,
+    data_format: str = "channels_first",
+) -> Array:
+    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool1d``."""
+    return _lp_pool(
+        input,
+        1,
+        norm_type,
+        kernel_size,
+        lambda x: avg_pool1d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
+    )
+
+
+def lp_pool2d(
+    input: Array,
+    norm_type: float,
+    kernel_size: Size,
+    stride: Size | None = None,
+    ceil_mode: bool = False,
+    data_format: str = "channels_first",
+) -> Array:
+    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool2d``."""
+    return _lp_pool(
+        input,
+        2,
+        norm_type,
+        kernel_size,
+        lambda x: avg_pool2d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
+    )
+
+
+def lp_pool3d(
+    input: Array,
+    norm_type: float,
+    kernel_size: Size,
+    stride: Size | None = None,
+    ceil_mode: bool = False,
+    data_format: str = "channels_first",
+) -> Array:
+    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool3d``."""
+    return _lp_pool(
+        input,
+        3,
+        norm_type,
+        kernel_size,
+        lambda x: avg_pool3d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
+    )
