@@ -11,7 +11,7 @@ from . import init
 from .functional._arguments import channels_last, static_shape
 from .functional.normalization import batch_norm_stats
 from .module import Module
-from .parameter import Parameter
+from .normalization import affine_parameters
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
@@ -40,8 +40,7 @@ class _BatchNorm(Module):
         self.channels_last = channels_last(data_format, type(self).__name__)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats, self.data_format = affine, track_running_stats, data_format
-        self.weight = Parameter(init.ones((num_features,), dtype)) if affine else None
-        self.bias = Parameter(init.zeros((num_features,), dtype)) if affine and bias else None
+        self.weight, self.bias = affine_parameters((num_features,), dtype, affine, bias)
         if track_running_stats:
             self.register_buffer("running_mean", init.zeros((num_features,), dtype))
             self.register_buffer("running_var", init.ones((num_features,), dtype))

@@ -16,11 +16,77 @@ from .parameter import Parameter
 __all__ = ["Conv1d", "Conv2d", "Conv3d"]
 
 
-class _ConvNd(Module):
-    """What the convolutions share: PyTorch's arguments, parameters and initialisation."""
+class _ConvBase(Module):
+    """What the convolutions and the transposed convolutions share: checks, parameters and repr."""
 
     dims: ClassVar[int]
     function: ClassVar[Callable[..., Any]]
+    padding: str | tuple[int, ...]
+
+    def _setup(
+        self,
+        in_channels: int,
+        out_channels: int,
+        groups: int,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int],
+        dilation: int | Sequence[int],
+        padding_mode: str,
+        data_format: str,
+    ) -> str:
+        """Checks and stores the arguments both kinds take; returns the layer's name for messages."""
+        name = type(self).__name__
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
+                f"divide by groups ({groups})"
+            )
+        self._check_padding_mode(padding_mode, name)
+        channels_last(data_format, name)
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.padding_mode, self.data_format = padding_mode, data_format
+        self.kernel_size = as_tuple(kernel_size, self.dims, "kernel_size", name)
+        self.stride = as_tuple(stride, self.dims, "stride", name)
+        self.dilation = as_tuple(dilation, self.dims, "dilation", name)
+        return name
+
+    def _check_padding_mode(self, padding_mode: str, name: str) -> None:
+        raise NotImplementedError
+
+    def _init_parameters(self, channels: tuple[int, int], bias: bool, dtype: Any) -> None:
+        """PyTorch's default initialisation of a weight ``(*channels, *kernel_size)`` and its bias."""
+        shape = (*channels, *self.kernel_size)
+        self.weight = Parameter(init.kaiming_uniform(shape, dtype=dtype))
+        fan_in, _ = init.fan_in_and_out(shape)
+        bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
+        out_channels = self.out_channels
+        self.bias = Parameter(init.uniform((out_channels,), -bound, bound, dtype)) if bias else None
+
+    def extra_repr(self) -> str:
+        zeros = (0,) * self.dims
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        text += f", stride={self.stride}"
+        if self.padding != zeros:
+            text += f", padding={self.padding}"
+        if self.dilation != (1,) * self.dims:
+            text += f", dilation={self.dilation}"
+        # only the transposed convolutions have an output_padding
+        output_padding = getattr(self, "output_padding", zeros)
+        if output_padding != zeros:
+            text += f", output_padding={output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        if self.bias is None:
+            text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
+        if self.data_format != "channels_first":
+            text += f", data_format={self.data_format!r}"
+        return text
+
+
+class _ConvNd(_ConvBase):
+    """What the convolutions share: PyTorch's arguments, parameters and initialisation."""
 
     def __init__(
         self,
@@ -37,29 +103,17 @@ class _ConvNd(Module):
         data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        name = type(self).__name__
-        if groups < 1 or in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
-                f"divide by groups ({groups})"
-            )
-        if padding_mode not in PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
-        channels_last(data_format, name)
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        ints = as_tuple
-        self.kernel_size = ints(kernel_size, self.dims, "kernel_size", name)
-        self.stride = ints(stride, self.dims, "stride", name)
-        self.dilation = ints(dilation, self.dims, "dilation", name)
+        name = self._setup(
+            in_channels, out_channels, groups, kernel_size, stride, dilation, padding_mode, data_format
+        )
         # refuses a bad padding now rather than at the first call
         conv_padding(padding, self.kernel_size, self.stride, self.dilation, name)
-        self.padding = padding if isinstance(padding, str) else ints(padding, self.dims, "padding", name)
-        self.padding_mode, self.data_format = padding_mode, data_format
-        shape = (out_channels, in_channels // groups, *self.kernel_size)
-        self.weight = Parameter(init.kaiming_uniform(shape, dtype=dtype))
-        fan_in, _ = init.fan_in_and_out(shape)
-        bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
-        self.bias = Parameter(init.uniform((out_channels,), -bound, bound, dtype)) if bias else None
+        self.padding = padding if isinstance(padding, str) else as_tuple(padding, self.dims, "padding", name)
+        self._init_parameters((out_channels, in_channels // groups), bias, dtype)
+
+    def _check_padding_mode(self, padding_mode: str, name: str) -> None:
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
 
     def forward(self, x: Any) -> Any:
         padding = self.padding
@@ -82,23 +136,6 @@ class _ConvNd(Module):
         return type(self).function(
             x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups, self.data_format
         )
-
-    def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
-        text += f", stride={self.stride}"
-        if self.padding != (0,) * self.dims:
-            text += f", padding={self.padding}"
-        if self.dilation != (1,) * self.dims:
-            text += f", dilation={self.dilation}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        if self.padding_mode != "zeros":
-            text += f", padding_mode={self.padding_mode}"
-        if self.data_format != "channels_first":
-            text += f", data_format={self.data_format!r}"
-        return text
 
 
 class Conv1d(_ConvNd):

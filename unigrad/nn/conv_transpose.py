@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import Any
 
-from . import init
-from .functional._arguments import as_tuple, channels_last, spatial
+from .conv import _ConvBase
+from .functional._arguments import as_tuple, spatial
 from .functional.conv_transpose import (
     conv_transpose1d,
     conv_transpose2d,
     conv_transpose3d,
     transpose_output_padding,
 )
-from .module import Module
-from .parameter import Parameter
 
 __all__ = ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
-class _ConvTransposeNd(Module):
+class _ConvTransposeNd(_ConvBase):
     """What the transposed convolutions share: PyTorch's arguments, parameters and initialisation."""
 
-    dims: ClassVar[int]
-    function: ClassVar[Callable[..., Any]]
+    padding: tuple[int, ...]
 
     def __init__(
         self,
@@ -42,23 +38,11 @@ class _ConvTransposeNd(Module):
         data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        name = type(self).__name__
-        if groups < 1 or in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
-                f"divide by groups ({groups})"
-            )
-        if padding_mode != "zeros":
-            raise ValueError(
-                f"{name}: only padding_mode='zeros' is supported (as PyTorch), got {padding_mode!r}"
-            )
-        channels_last(data_format, name)
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = as_tuple(kernel_size, self.dims, "kernel_size", name)
-        self.stride = as_tuple(stride, self.dims, "stride", name)
+        name = self._setup(
+            in_channels, out_channels, groups, kernel_size, stride, dilation, padding_mode, data_format
+        )
         self.padding = as_tuple(padding, self.dims, "padding", name)
         self.output_padding = as_tuple(output_padding, self.dims, "output_padding", name)
-        self.dilation = as_tuple(dilation, self.dims, "dilation", name)
         if any(
             e >= s and e >= d for e, s, d in zip(self.output_padding, self.stride, self.dilation, strict=True)
         ):
@@ -66,12 +50,13 @@ class _ConvTransposeNd(Module):
                 f"{name}: output_padding {self.output_padding} must be smaller than either stride "
                 f"{self.stride} or dilation {self.dilation}"
             )
-        self.padding_mode, self.data_format = padding_mode, data_format
-        shape = (in_channels, out_channels // groups, *self.kernel_size)
-        self.weight = Parameter(init.kaiming_uniform(shape, dtype=dtype))
-        fan_in, _ = init.fan_in_and_out(shape)
-        bound = 1.0 / math.sqrt(fan_in) if fan_in else 0.0
-        self.bias = Parameter(init.uniform((out_channels,), -bound, bound, dtype)) if bias else None
+        self._init_parameters((in_channels, out_channels // groups), bias, dtype)
+
+    def _check_padding_mode(self, padding_mode: str, name: str) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(
+                f"{name}: only padding_mode='zeros' is supported (as PyTorch), got {padding_mode!r}"
+            )
 
     def forward(self, x: Any, output_size: Sequence[int] | None = None) -> Any:
         extra = self.output_padding
@@ -99,23 +84,6 @@ class _ConvTransposeNd(Module):
             self.dilation,
             self.data_format,
         )
-
-    def extra_repr(self) -> str:
-        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
-        text += f", stride={self.stride}"
-        if self.padding != (0,) * self.dims:
-            text += f", padding={self.padding}"
-        if self.dilation != (1,) * self.dims:
-            text += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * self.dims:
-            text += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            text += f", groups={self.groups}"
-        if self.bias is None:
-            text += ", bias=False"
-        if self.data_format != "channels_first":
-            text += f", data_format={self.data_format!r}"
-        return text
 
 
 class ConvTranspose1d(_ConvTransposeNd):

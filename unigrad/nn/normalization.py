@@ -15,6 +15,14 @@ from .parameter import Parameter
 __all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
 
 
+def affine_parameters(
+    shape: tuple[int, ...], dtype: Any, affine: bool, bias: bool
+) -> tuple[Parameter | None, Parameter | None]:
+    """A normalization layer's ``(weight, bias)``: ones and zeros of ``shape``, or None where absent."""
+    weight = Parameter(init.ones(shape, dtype)) if affine else None
+    return weight, Parameter(init.zeros(shape, dtype)) if affine and bias else None
+
+
 def _as_shape(normalized_shape: int | tuple[int, ...]) -> tuple[int, ...]:
     return (int(normalized_shape),) if isinstance(normalized_shape, int) else tuple(normalized_shape)
 
@@ -43,10 +51,7 @@ class LayerNorm(Module):
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        self.weight = Parameter(init.ones(self.normalized_shape, dtype)) if elementwise_affine else None
-        self.bias = (
-            Parameter(init.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
-        )
+        self.weight, self.bias = affine_parameters(self.normalized_shape, dtype, elementwise_affine, bias)
 
     def forward(self, x: Any) -> Any:
         return layer_norm_in(
@@ -83,7 +88,7 @@ class RMSNorm(Module):
         super().__init__()
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        self.weight = Parameter(init.ones(self.normalized_shape, dtype)) if elementwise_affine else None
+        self.weight, _ = affine_parameters(self.normalized_shape, dtype, elementwise_affine, bias=False)
 
     def forward(self, x: Any) -> Any:
         return rms_norm_in(
@@ -126,8 +131,7 @@ class GroupNorm(Module):
         self.channels_last = channels_last(data_format, "GroupNorm")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         self.data_format = data_format
-        self.weight = Parameter(init.ones((num_channels,), dtype)) if affine else None
-        self.bias = Parameter(init.zeros((num_channels,), dtype)) if affine and bias else None
+        self.weight, self.bias = affine_parameters((num_channels,), dtype, affine, bias)
 
     def forward(self, x: Any) -> Any:
         shape = static_shape(x, "GroupNorm")

@@ -94,8 +94,7 @@ class _ZeroPadNd(_ConstantPadNd):
     def __init__(self, padding: int | Sequence[int]) -> None:
         super().__init__(padding, 0.0)
 
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
+    extra_repr = _PadNd.extra_repr  # torch shows the padding alone, the value being always 0
 
 
 class ZeroPad1d(_ZeroPadNd):
@@ -116,55 +115,67 @@ class ZeroPad3d(_ZeroPadNd):
     dims = 3
 
 
-class ReflectionPad1d(_PadNd):
+class _ReflectionPadNd(_PadNd):
+    mode = "reflect"
+
+
+class ReflectionPad1d(_ReflectionPadNd):
     """Pad the last dimension with its reflection (the edge not repeated)."""
 
-    mode, dims = "reflect", 1
+    dims = 1
 
 
-class ReflectionPad2d(_PadNd):
+class ReflectionPad2d(_ReflectionPadNd):
     """Pad the last two dimensions with their reflection."""
 
-    mode, dims = "reflect", 2
+    dims = 2
 
 
-class ReflectionPad3d(_PadNd):
+class ReflectionPad3d(_ReflectionPadNd):
     """Pad the last three dimensions with their reflection."""
 
-    mode, dims = "reflect", 3
+    dims = 3
 
 
-class ReplicationPad1d(_PadNd):
+class _ReplicationPadNd(_PadNd):
+    mode = "replicate"
+
+
+class ReplicationPad1d(_ReplicationPadNd):
     """Pad the last dimension by repeating its edge."""
 
-    mode, dims = "replicate", 1
+    dims = 1
 
 
-class ReplicationPad2d(_PadNd):
+class ReplicationPad2d(_ReplicationPadNd):
     """Pad the last two dimensions by repeating their edges."""
 
-    mode, dims = "replicate", 2
+    dims = 2
 
 
-class ReplicationPad3d(_PadNd):
+class ReplicationPad3d(_ReplicationPadNd):
     """Pad the last three dimensions by repeating their edges."""
 
-    mode, dims = "replicate", 3
+    dims = 3
 
 
-class CircularPad1d(_PadNd):
+class _CircularPadNd(_PadNd):
+    mode = "circular"
+
+
+class CircularPad1d(_CircularPadNd):
     """Pad the last dimension by wrapping around."""
 
-    mode, dims = "circular", 1
+    dims = 1
 
 
-class CircularPad2d(_PadNd):
+class CircularPad2d(_CircularPadNd):
     """Pad the last two dimensions by wrapping around."""
 
-    mode, dims = "circular", 2
+    dims = 2
 
 
-class CircularPad3d(_PadNd):
+class CircularPad3d(_CircularPadNd):
     """Pad the last three dimensions by wrapping around."""
 
-    mode, dims = "circular", 3
+    dims = 3

@@ -253,11 +253,9 @@ def _eager(x: Any, op: str) -> Any:
 def to_numpy(x: Any, copy: bool = False) -> np.ndarray[Any, Any]:
     """A NumPy array of ``x``: a read-only view of a CPU tensor, a fresh array if ``copy``."""
     x = _eager(x, "to_numpy")
-    if copy:
-        return np.asarray(x.numpy())  # (numpy() of a 0-d bfloat16 tensor is a scalar, not an array)
-    try:
-        return np.asarray(x)
-    except ValueError:  # a 0-d bfloat16 tensor's __array__ returns an ml_dtypes scalar, not an array
+    try:  # (numpy() and __array__ of a 0-d bfloat16 tensor give an ml_dtypes scalar, not an array)
+        return np.asarray(x.numpy() if copy else x)
+    except ValueError:
         return np.asarray(x.numpy())
 
 

@@ -18,6 +18,9 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol
+
 from ...errors import ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
@@ -126,6 +129,65 @@ def mode_padded(x: Array, pads: tuple[Pair, ...], mode: str, last: bool, where: 
     return x
 
 
+def checked_operands(
+    x: Array,
+    weight: Array,
+    bias: Array | None,
+    groups: int,
+    data_format: str,
+    dims: int,
+    where: str,
+    transposed: bool,
+) -> tuple[bool, tuple[int, ...], bool, tuple[int, ...]]:
+    """``(last, batched shape, unbatched, weight shape)`` once the operands of a (transposed)
+    convolution agree: a transposed weight is ``(in, out/groups, *kernel)``, not ``(out, in/groups, ...)``."""
+    last = channels_last(data_format, where)
+    shape, unbatched = batched_nd(x, dims, last, where)
+    w_shape = shape_of(weight) or ()
+    first, second = ("in_channels", "out_channels") if transposed else ("out_channels", "in_channels")
+    if len(w_shape) != dims + 2:
+        raise ShapeError(
+            f"{where} expects a {dims + 2}-D weight ({first}, {second}/groups, *kernel), got shape {w_shape}"
+        )
+    if groups < 1 or w_shape[0] % groups:
+        raise ValueError(
+            f"{where}: {first} {w_shape[0]} (weight shape {w_shape}) must divide by groups={groups}"
+        )
+    in_channels, out_channels = w_shape[0], w_shape[1] * groups
+    if not transposed:
+        in_channels, out_channels = out_channels, in_channels
+    if channels_of(shape, last) != in_channels:
+        raise ShapeError(
+            f"{where}: expected input with {in_channels} channels, shape "
+            f"{expected_nd(shape, in_channels, last)} (weight shape {w_shape}, groups={groups}), "
+            f"got input of shape {shape_of(x)}"
+        )
+    if bias is not None and shape_of(bias) != (out_channels,):
+        raise ShapeError(f"{where}: expected a bias of shape ({out_channels},), got {shape_of(bias)}")
+    return last, shape, unbatched, w_shape
+
+
+def run_kernel(
+    kernel: str,
+    x: Array,
+    weight: Array,
+    bias: Array | None,
+    args: tuple[Any, ...],
+    dims: int,
+    unbatched: bool,
+) -> Array:
+    """The backend's ``kernel`` on ``x`` batched (a 1-d input as a height-1 image), its output back in
+    ``x``'s layout; ``args`` end with whether ``x`` is channels-last."""
+    last = args[-1]
+    x4 = layout(x, unbatched, dims, last)
+    w4 = manipulation.expand_dims(weight, axis=2) if dims == 1 else weight
+    try:
+        y = getattr(current_backend(), kernel)(x4, w4, bias, *args)
+    except Exception as exc:
+        y = failed(exc, kernel, x4, w4, bias, *args)
+    return unlayout(y, unbatched, dims, last)
+
+
 def _conv(
     x: Array,
     weight: Array,
@@ -138,27 +200,9 @@ def _conv(
     dims: int,
     where: str,
 ) -> Array:
-    last = channels_last(data_format, where)
-    shape, unbatched = batched_nd(x, dims, last, where)
-    w_shape = shape_of(weight) or ()
-    if len(w_shape) != dims + 2:
-        raise ShapeError(
-            f"{where} expects a {dims + 2}-D weight (out_channels, in_channels/groups, *kernel), "
-            f"got shape {w_shape}"
-        )
-    if groups < 1 or w_shape[0] % groups:
-        raise ValueError(
-            f"{where}: out_channels {w_shape[0]} (weight shape {w_shape}) must divide by groups={groups}"
-        )
-    in_channels = w_shape[1] * groups
-    if channels_of(shape, last) != in_channels:
-        raise ShapeError(
-            f"{where}: expected input with {in_channels} channels, shape "
-            f"{expected_nd(shape, in_channels, last)} (weight shape {w_shape}, groups={groups}), "
-            f"got input of shape {shape_of(x)}"
-        )
-    if bias is not None and shape_of(bias) != (w_shape[0],):
-        raise ShapeError(f"{where}: expected a bias of shape ({w_shape[0]},), got {shape_of(bias)}")
+    last, shape, unbatched, w_shape = checked_operands(
+        x, weight, bias, groups, data_format, dims, where, False
+    )
     kernel = w_shape[2:]
     strides = as_tuple(stride, dims, "stride", where)
     dilations = as_tuple(dilation, dims, "dilation", where)
@@ -169,72 +213,63 @@ def _conv(
             f"{where}: input of spatial size {sizes} (padding {pads}) is smaller than the "
             f"kernel {kernel} (dilation {dilations}); pad the input or use a smaller kernel"
         )
-    x4 = layout(x, unbatched, dims, last)
     if dims == 3:
-        args3 = (strides, pads, dilations, groups, last)
-        try:
-            y = current_backend().nn_conv3d(x4, weight, bias, *args3)
-        except Exception as exc:
-            y = failed(exc, "nn_conv3d", x4, weight, bias, *args3)
-        return unlayout(y, unbatched, dims, last)
-    w4 = manipulation.expand_dims(weight, axis=2) if dims == 1 else weight
-    stride2, dilation2 = to_2d(strides, 1), to_2d(dilations, 1)
+        return run_kernel(
+            "nn_conv3d", x, weight, bias, (strides, pads, dilations, groups, last), dims, unbatched
+        )
     pads2: Pads = ((0, 0), pads[0]) if dims == 1 else (pads[0], pads[1])
-    try:
-        y = current_backend().nn_conv2d(x4, w4, bias, stride2, pads2, dilation2, groups, last)
-    except Exception as exc:
-        y = failed(exc, "nn_conv2d", x4, w4, bias, stride2, pads2, dilation2, groups, last)
-    return unlayout(y, unbatched, dims, last)
+    args = (to_2d(strides, 1), pads2, to_2d(dilations, 1), groups, last)
+    return run_kernel("nn_conv2d", x, weight, bias, args, dims, unbatched)
 
 
-def conv1d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: str | Size = 0,
-    dilation: Size = 1,
-    groups: int = 1,
-    data_format: str = "channels_first",
-) -> Array:
-    """1-d cross-correlation as ``torch.nn.functional.conv1d``; ``weight`` is ``(out, in/groups, k)``."""
-    return _conv(
-        input, weight, bias, stride, padding, dilation, groups, data_format, 1, "ug.nn.functional.conv1d"
-    )
+class _ConvFunction(Protocol):
+    def __call__(
+        self,
+        input: Array,
+        weight: Array,
+        bias: Array | None = None,
+        stride: Size = 1,
+        padding: str | Size = 0,
+        dilation: Size = 1,
+        groups: int = 1,
+        data_format: str = "channels_first",
+    ) -> Array: ...
 
 
-def conv2d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: str | Size = 0,
-    dilation: Size = 1,
-    groups: int = 1,
-    data_format: str = "channels_first",
-) -> Array:
+def public_function(function: Callable[..., Any], name: str, doc: str, signature: Any) -> Any:
+    """``function`` made the public ``name`` of its module, with ``doc`` and the annotations of the
+    protocol ``signature``: the functions that differ only in their rank are written once."""
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
+    function.__annotations__ = dict(signature.__call__.__annotations__)
+    return function
+
+
+def _conv_nd(dims: int, doc: str) -> _ConvFunction:
+    name = f"conv{dims}d"
+    where = f"ug.nn.functional.{name}"
+
+    def conv(
+        input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, data_format="channels_first"
+    ):
+        return _conv(input, weight, bias, stride, padding, dilation, groups, data_format, dims, where)
+
+    return public_function(conv, name, doc, _ConvFunction)
+
+
+conv1d = _conv_nd(
+    1, """1-d cross-correlation as ``torch.nn.functional.conv1d``; ``weight`` is ``(out, in/groups, k)``."""
+)
+conv2d = _conv_nd(
+    2,
     """2-d cross-correlation as ``torch.nn.functional.conv2d``; ``weight`` is ``(out, in/groups, kH, kW)``.
 
     ``padding`` is an int, two ints, ``"valid"`` or ``"same"`` (stride 1; an odd
     total padding puts the extra row and column at the end, as PyTorch).
-    """
-    return _conv(
-        input, weight, bias, stride, padding, dilation, groups, data_format, 2, "ug.nn.functional.conv2d"
-    )
-
-
-def conv3d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: str | Size = 0,
-    dilation: Size = 1,
-    groups: int = 1,
-    data_format: str = "channels_first",
-) -> Array:
+    """,
+)
+conv3d = _conv_nd(
+    3,
     """3-d cross-correlation as ``torch.nn.functional.conv3d`` over NCDHW input (NDHWC with
-    ``data_format="channels_last"``); ``weight`` is ``(out, in/groups, kD, kH, kW)``."""
-    return _conv(
-        input, weight, bias, stride, padding, dilation, groups, data_format, 3, "ug.nn.functional.conv3d"
-    )
+    ``data_format="channels_last"``); ``weight`` is ``(out, in/groups, kD, kH, kW)``.""",
+)

@@ -17,14 +17,12 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from ...errors import ShapeError
-from ...ops import manipulation
-from ...ops._checks import shape_of
 from ...types import Array
-from ._arguments import Size, as_tuple, channels_last, channels_of, layout, spatial, to_2d, unlayout
-from ._dispatch import current_backend, failed
-from .conv import batched_nd, expected_nd
+from ._arguments import Size, as_tuple, spatial, to_2d
+from .conv import checked_operands, public_function, run_kernel
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "transpose_output_padding"]
 
@@ -69,27 +67,9 @@ def _conv_transpose(
     dims: int,
     where: str,
 ) -> Array:
-    last = channels_last(data_format, where)
-    shape, unbatched = batched_nd(x, dims, last, where)
-    w_shape = shape_of(weight) or ()
-    if len(w_shape) != dims + 2:
-        raise ShapeError(
-            f"{where} expects a {dims + 2}-D weight (in_channels, out_channels/groups, *kernel), "
-            f"got shape {w_shape}"
-        )
-    if groups < 1 or w_shape[0] % groups:
-        raise ValueError(
-            f"{where}: in_channels {w_shape[0]} (weight shape {w_shape}) must divide by groups={groups}"
-        )
-    if channels_of(shape, last) != w_shape[0]:
-        raise ShapeError(
-            f"{where}: expected input with {w_shape[0]} channels, shape "
-            f"{expected_nd(shape, w_shape[0], last)} (weight shape {w_shape}, groups={groups}), "
-            f"got input of shape {shape_of(x)}"
-        )
-    out_channels = w_shape[1] * groups
-    if bias is not None and shape_of(bias) != (out_channels,):
-        raise ShapeError(f"{where}: expected a bias of shape ({out_channels},), got {shape_of(bias)}")
+    last, shape, unbatched, w_shape = checked_operands(
+        x, weight, bias, groups, data_format, dims, where, True
+    )
     kernel = w_shape[2:]
     strides = as_tuple(stride, dims, "stride", where)
     pads = as_tuple(padding, dims, "padding", where)
@@ -115,102 +95,60 @@ def _conv_transpose(
             f"{where}: input of spatial size {sizes} with kernel {kernel}, stride {strides}, "
             f"padding {pads} and dilation {dilations} gives an empty output {tuple(outs)}; use less padding"
         )
-    x4 = layout(x, unbatched, dims, last)
     if dims == 3:
-        args3 = (strides, pads, extras, dilations, groups, last)
-        try:
-            y = current_backend().nn_conv_transpose3d(x4, weight, bias, *args3)
-        except Exception as exc:
-            y = failed(exc, "nn_conv_transpose3d", x4, weight, bias, *args3)
-        return unlayout(y, unbatched, dims, last)
-    w4 = manipulation.expand_dims(weight, axis=2) if dims == 1 else weight
+        args = (strides, pads, extras, dilations, groups, last)
+        return run_kernel("nn_conv_transpose3d", x, weight, bias, args, dims, unbatched)
     args = (to_2d(strides, 1), to_2d(pads, 0), to_2d(extras, 0), to_2d(dilations, 1), groups, last)
-    try:
-        y = current_backend().nn_conv_transpose2d(x4, w4, bias, *args)
-    except Exception as exc:
-        y = failed(exc, "nn_conv_transpose2d", x4, w4, bias, *args)
-    return unlayout(y, unbatched, dims, last)
+    return run_kernel("nn_conv_transpose2d", x, weight, bias, args, dims, unbatched)
 
 
-def conv_transpose1d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: Size = 0,
-    output_padding: Size = 0,
-    groups: int = 1,
-    dilation: Size = 1,
-    data_format: str = "channels_first",
-) -> Array:
-    """As ``torch.nn.functional.conv_transpose1d``; ``weight`` is ``(in, out/groups, k)``."""
-    return _conv_transpose(
+class _ConvTransposeFunction(Protocol):
+    def __call__(
+        self,
+        input: Array,
+        weight: Array,
+        bias: Array | None = None,
+        stride: Size = 1,
+        padding: Size = 0,
+        output_padding: Size = 0,
+        groups: int = 1,
+        dilation: Size = 1,
+        data_format: str = "channels_first",
+    ) -> Array: ...
+
+
+def _conv_transpose_nd(dims: int, doc: str) -> _ConvTransposeFunction:
+    name = f"conv_transpose{dims}d"
+    where = f"ug.nn.functional.{name}"
+
+    def conv_transpose(
         input,
         weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
-        data_format,
-        1,
-        "ug.nn.functional.conv_transpose1d",
-    )
+        bias=None,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        dilation=1,
+        data_format="channels_first",
+    ):
+        args = (stride, padding, output_padding, groups, dilation, data_format)
+        return _conv_transpose(input, weight, bias, *args, dims, where)
+
+    return public_function(conv_transpose, name, doc, _ConvTransposeFunction)
 
 
-def conv_transpose2d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: Size = 0,
-    output_padding: Size = 0,
-    groups: int = 1,
-    dilation: Size = 1,
-    data_format: str = "channels_first",
-) -> Array:
+conv_transpose1d = _conv_transpose_nd(
+    1, """As ``torch.nn.functional.conv_transpose1d``; ``weight`` is ``(in, out/groups, k)``."""
+)
+conv_transpose2d = _conv_transpose_nd(
+    2,
     """As ``torch.nn.functional.conv_transpose2d`` (the gradient of ``conv2d``);
     ``weight`` is ``(in, out/groups, kH, kW)``. Output size
-    ``(n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``."""
-    return _conv_transpose(
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
-        data_format,
-        2,
-        "ug.nn.functional.conv_transpose2d",
-    )
-
-
-def conv_transpose3d(
-    input: Array,
-    weight: Array,
-    bias: Array | None = None,
-    stride: Size = 1,
-    padding: Size = 0,
-    output_padding: Size = 0,
-    groups: int = 1,
-    dilation: Size = 1,
-    data_format: str = "channels_first",
-) -> Array:
+    ``(n - 1) * stride - 2 * padding + dilation * (k - 1) + output_padding + 1``.""",
+)
+conv_transpose3d = _conv_transpose_nd(
+    3,
     """As ``torch.nn.functional.conv_transpose3d`` over NCDHW input (NDHWC with
-    ``data_format="channels_last"``); ``weight`` is ``(in, out/groups, kD, kH, kW)``."""
-    return _conv_transpose(
-        input,
-        weight,
-        bias,
-        stride,
-        padding,
-        output_padding,
-        groups,
-        dilation,
-        data_format,
-        3,
-        "ug.nn.functional.conv_transpose3d",
-    )
+    ``data_format="channels_last"``); ``weight`` is ``(in, out/groups, kD, kH, kW)``.""",
+)

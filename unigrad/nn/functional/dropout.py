@@ -34,6 +34,22 @@ def check_probability(name: str, p: float) -> None:
         raise ValueError(f"{name}: dropout probability must be in [0, 1], got {p}")
 
 
+def _drops(name: str, p: float, training: bool) -> bool:
+    """Whether dropout ``name`` drops anything (``p`` checked first): not in eval mode, nor at ``p == 0``."""
+    check_probability(name, p)
+    return training and p != 0.0
+
+
+def _deprecated_rank(name: str, shape: tuple[int, ...], batched: int) -> None:
+    """torch's warning for an input of neither ``batched - 1`` nor ``batched`` dimensions."""
+    warnings.warn(
+        f"{name}: Received a {len(shape)}-D input to {name}, which is deprecated; "
+        f"expected a {batched - 1}-D or {batched}-D input",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def _drop(x: Array, p: float, mask_shape: tuple[int, ...], alpha: bool) -> Array:
     """``x`` times a keep mask of ``mask_shape`` (broadcast), scaled as torch's ``_dropout_impl``."""
     if p == 1.0:
@@ -55,8 +71,7 @@ def _feature_mask(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def dropout(x: Array, p: float = 0.5, training: bool = True, inplace: bool = False) -> Array:
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``."""
-    check_probability("dropout", p)
-    if not training or p == 0.0:
+    if not _drops("dropout", p, training):
         return x
     return _drop(x, p, known_shape(x, "dropout"), alpha=False)
 
@@ -64,21 +79,18 @@ def dropout(x: Array, p: float = 0.5, training: bool = True, inplace: bool = Fal
 def alpha_dropout(x: Array, p: float = 0.5, training: bool = False, inplace: bool = False) -> Array:
     """Dropout that keeps SELU's self-normalization: dropped elements go to SELU's saturation value,
     then an affine map restores the mean and variance."""
-    check_probability("alpha_dropout", p)
-    if not training or p == 0.0:
+    if not _drops("alpha_dropout", p, training):
         return x
     return _drop(x, p, known_shape(x, "alpha_dropout"), alpha=True)
 
 
-def _channels(name: str, x: Array, p: float, training: bool, dims: int, alpha: bool) -> Array:
+def _channels(name: str, x: Array, shape: tuple[int, ...], p: float, training: bool, dims: int) -> Array:
     """Drop whole channels of a ``(N, C, *spatial)`` input, or of an unbatched ``(C, *spatial)`` one."""
-    check_probability(name, p)
-    shape = known_shape(x, name)
-    if not training or p == 0.0:
+    if not _drops(name, p, training):
         return x
     if len(shape) != dims + 2:  # unbatched, as torch reads anything but (N, C, *spatial)
-        return _drop(x, p, shape[:1] + (1,) * (len(shape) - 1), alpha)
-    return _drop(x, p, _feature_mask(shape), alpha)
+        return _drop(x, p, shape[:1] + (1,) * (len(shape) - 1), alpha=False)
+    return _drop(x, p, _feature_mask(shape), alpha=False)
 
 
 def dropout1d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = False) -> Array:
@@ -86,7 +98,7 @@ def dropout1d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = F
     shape = known_shape(x, "dropout1d")
     if len(shape) not in (2, 3):
         raise ShapeError(f"dropout1d: expects a 2-D (C, L) or 3-D (N, C, L) input, got shape {shape}")
-    return _channels("dropout1d", x, p, training, 1, alpha=False)
+    return _channels("dropout1d", x, shape, p, training, 1)
 
 
 def dropout2d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = False) -> Array:
@@ -104,14 +116,8 @@ def dropout2d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = F
             stacklevel=2,
         )
     elif len(shape) != 4:
-        warnings.warn(
-            f"dropout2d: Received a {len(shape)}-D input to dropout2d, which is deprecated; "
-            "expected a 3-D or 4-D input",
-            UserWarning,
-            stacklevel=2,
-        )
-    check_probability("dropout2d", p)
-    if not training or p == 0.0:
+        _deprecated_rank("dropout2d", shape, 4)
+    if not _drops("dropout2d", p, training):
         return x
     return _drop(x, p, _feature_mask(shape), alpha=False)
 
@@ -120,18 +126,12 @@ def dropout3d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = F
     """Zero whole channels of an ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input with probability ``p``."""
     shape = known_shape(x, "dropout3d")
     if len(shape) not in (4, 5):
-        warnings.warn(
-            f"dropout3d: Received a {len(shape)}-D input to dropout3d, which is deprecated; "
-            "expected a 4-D or 5-D input",
-            UserWarning,
-            stacklevel=2,
-        )
-    return _channels("dropout3d", x, p, training, 3, alpha=False)
+        _deprecated_rank("dropout3d", shape, 5)
+    return _channels("dropout3d", x, shape, p, training, 3)
 
 
 def feature_alpha_dropout(x: Array, p: float = 0.5, training: bool = False, inplace: bool = False) -> Array:
     """:func:`alpha_dropout` of whole channels (dim 1): one draw per sample and channel."""
-    check_probability("feature_alpha_dropout", p)
-    if not training or p == 0.0:
+    if not _drops("feature_alpha_dropout", p, training):
         return x
     return _drop(x, p, _feature_mask(known_shape(x, "feature_alpha_dropout")), alpha=True)

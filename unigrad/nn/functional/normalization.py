@@ -12,7 +12,8 @@ Examples:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ...dtypes import finfo
 from ...errors import BackendError, ShapeError
@@ -57,6 +58,15 @@ def layer_norm_in(
         return failed(exc, "nn_layer_norm", x, shape, weight, bias, eps)
 
 
+def _channel_layout(input: Array, data_format: str, where: str) -> tuple[bool, tuple[int, ...], int]:
+    """``(channels last?, shape, channels)`` of an input with a batch and a channel axis, or a ShapeError."""
+    last = channels_last(data_format, where)
+    shape = static_shape(input, where)
+    if shape is None or len(shape) < 2:
+        raise ShapeError(f"{where} expects an input with a batch and a channel axis, got shape {shape}")
+    return last, shape, channels_of(shape, last)
+
+
 def batch_norm_stats(
     input: Array,
     running_mean: Array | None,
@@ -74,11 +84,7 @@ def batch_norm_stats(
     TensorFlow cannot update in place, so they are replaced.
     """
     where = "ug.nn.functional.batch_norm"
-    last = channels_last(data_format, where)
-    shape = static_shape(input, where)
-    if shape is None or len(shape) < 2:
-        raise ShapeError(f"{where} expects an input with a batch and a channel axis, got shape {shape}")
-    channels = channels_of(shape, last)
+    last, shape, channels = _channel_layout(input, data_format, where)
     named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
     for name, value in named:
         found = shape_of(value) if value is not None else (channels,)
@@ -132,17 +138,41 @@ def batch_norm(
     ``ug.nn.Parameter(x, trainable=False)`` on TensorFlow). The BatchNorm
     layers keep their statistics for you.
     """
-    if training and running_mean is not None:
+    return stats_in_place(
+        running_mean,
+        running_var,
+        training,
+        lambda: batch_norm_stats(
+            input, running_mean, running_var, weight, bias, training, momentum, eps, data_format
+        ),
+        "ug.nn.functional.batch_norm",
+        " to use batch statistics only, or use ug.nn.BatchNorm1d/BatchNorm2d, or batch_norm_stats(), "
+        "which returns them",
+    )
+
+
+def stats_in_place(
+    running_mean: Array | None,
+    running_var: Array | None,
+    updating: bool,
+    compute: Callable[[], tuple[Array, Array | None, Array | None]],
+    where: str,
+    alternatives: str,
+) -> Array:
+    """Run ``compute`` (a ``*_stats`` function) and write the new running statistics into the given ones.
+
+    Shared by :func:`batch_norm` and :func:`~.normalization_instance.instance_norm`: when ``updating``,
+    the statistics must be mutable (``assign`` on TensorFlow, ``copy_`` on torch), or a BackendError
+    naming ``where`` and suggesting ``alternatives`` is raised before anything is computed.
+    """
+    if updating and running_mean is not None:
         for stat in (running_mean, running_var):
             if not (hasattr(stat, "assign") or hasattr(stat, "copy_")):
                 raise BackendError(
-                    f"ug.nn.functional.batch_norm cannot update a {type(stat).__name__} in place; pass "
-                    "variables (ug.nn.Parameter(x, trainable=False)), or None to use batch statistics "
-                    "only, or use ug.nn.BatchNorm1d/BatchNorm2d, or batch_norm_stats(), which returns them"
+                    f"{where} cannot update a {type(stat).__name__} in place; pass "
+                    f"variables (ug.nn.Parameter(x, trainable=False)), or None{alternatives}"
                 )
-    y, new_mean, new_var = batch_norm_stats(
-        input, running_mean, running_var, weight, bias, training, momentum, eps, data_format
-    )
+    y, new_mean, new_var = compute()
     for stat, new in ((running_mean, new_mean), (running_var, new_var)):
         if new is not None and stat is not None:
             if hasattr(stat, "assign"):
@@ -158,6 +188,8 @@ def check_trailing(
     """``x``'s trailing axes are ``shape``, and so are the weight's and bias's, or a ShapeError."""
     # Only the trailing axes are read: reading the batch axis as an int would fix it in a traced
     # graph (torch.export specializes a dynamic batch read by int()), and unknown ones pass.
+    found: tuple[Any, ...] | None
+    trailing: tuple[int | None, ...] | None
     try:
         found = tuple(x.shape)
         trailing = tuple(None if d is None else int(d) for d in found[len(found) - len(shape) :])
@@ -221,11 +253,7 @@ def group_norm(
 ) -> Array:
     """Group normalization as ``torch.nn.functional.group_norm``; channels on axis 1 (or last)."""
     where = "ug.nn.functional.group_norm"
-    last = channels_last(data_format, where)
-    shape = static_shape(input, where)
-    if shape is None or len(shape) < 2:
-        raise ShapeError(f"{where} expects an input with a batch and a channel axis, got shape {shape}")
-    channels = channels_of(shape, last)
+    last, shape, channels = _channel_layout(input, data_format, where)
     if num_groups <= 0 or channels % num_groups:
         raise ShapeError(
             f"{where}: {channels} channels (input of shape {shape}) cannot be split into "

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 
-from ...errors import BackendError, ShapeError
+from ...errors import ShapeError
 from ...types import Array
 from ._arguments import channels_last, channels_of, spatial, static_shape
 from ._dispatch import current_backend, failed
-from .normalization import check_channel_vectors
+from .normalization import check_channel_vectors, stats_in_place
 
 __all__ = [
     "instance_norm",
@@ -75,24 +75,16 @@ def instance_norm(
     statistics, given running statistics are updated in place (as in
     :func:`~unigrad.nn.functional.batch_norm`: they must be mutable).
     """
-    if use_input_stats and running_mean is not None:
-        for stat in (running_mean, running_var):
-            if not (hasattr(stat, "assign") or hasattr(stat, "copy_")):
-                raise BackendError(
-                    f"ug.nn.functional.instance_norm cannot update a {type(stat).__name__} in place; pass "
-                    "variables (ug.nn.Parameter(x, trainable=False)), or None, or use the InstanceNorm "
-                    "layers, or instance_norm_stats(), which returns them"
-                )
-    y, new_mean, new_var = instance_norm_stats(
-        input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps, data_format
+    return stats_in_place(
+        running_mean,
+        running_var,
+        use_input_stats,
+        lambda: instance_norm_stats(
+            input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps, data_format
+        ),
+        "ug.nn.functional.instance_norm",
+        ", or use the InstanceNorm layers, or instance_norm_stats(), which returns them",
     )
-    for stat, new in ((running_mean, new_mean), (running_var, new_var)):
-        if new is not None and stat is not None:
-            if hasattr(stat, "assign"):
-                stat.assign(new)
-            else:
-                stat.copy_(new)
-    return y
 
 
 def local_response_norm(

@@ -12,11 +12,18 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol, TypeVar
+
 from ...errors import ShapeError
 from ...types import Array
 from ..reference.windows import pool_output_size
 from ._arguments import Size, as_tuple, batched, channels_last, layout, spatial, to_2d, unlayout
 from ._dispatch import current_backend, failed
+from .conv import public_function
+
+_Result_co = TypeVar("_Result_co", covariant=True)
+_Returned = TypeVar("_Returned")
 
 __all__ = [
     "max_pool1d",
@@ -65,53 +72,6 @@ def pool_args(
             f"(padding {pads}, dilation {dilations}); the output would be {tuple(outs)}"
         )
     return shape, unbatched, kernel, strides, pads, dilations, last
-
-
-def max_pool2d(
-    input: Array,
-    kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    dilation: Size = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-    data_format: str = "channels_first",
-) -> Array | tuple[Array, Array]:
-    """Maximum over windows, as ``torch.nn.functional.max_pool2d`` (``stride`` defaults to the kernel).
-
-    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64
-    flat ``h * W + w`` position of each maximum in its plane (for ``max_unpool2d``).
-    """
-    where = "ug.nn.functional.max_pool2d"
-    return _max_pool(
-        input, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices, data_format, where
-    )
-
-
-def avg_pool2d(
-    input: Array,
-    kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-    data_format: str = "channels_first",
-) -> Array:
-    """Mean over windows, as ``torch.nn.functional.avg_pool2d``, padding counted by default."""
-    where = "ug.nn.functional.avg_pool2d"
-    return _avg_pool(
-        input,
-        2,
-        kernel_size,
-        stride,
-        padding,
-        ceil_mode,
-        count_include_pad,
-        divisor_override,
-        data_format,
-        where,
-    )
 
 
 def _max_pool(
@@ -184,23 +144,6 @@ def _avg_pool(
     return unlayout(y, unbatched, dims, last)
 
 
-def max_pool1d(
-    input: Array,
-    kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    dilation: Size = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-    data_format: str = "channels_first",
-) -> Array | tuple[Array, Array]:
-    """Maximum over windows of ``(N, C, L)`` input, as ``torch.nn.functional.max_pool1d`` (indices too)."""
-    where = "ug.nn.functional.max_pool1d"
-    return _max_pool(
-        input, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices, data_format, where
-    )
-
-
 def avg_pool1d(
     input: Array,
     kernel_size: Size,
@@ -215,3 +158,96 @@ def avg_pool1d(
     return _avg_pool(
         input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None, data_format, where
     )
+
+
+class _MaxPoolFunction(Protocol[_Result_co]):
+    def __call__(
+        self,
+        input: Array,
+        kernel_size: Size,
+        stride: Size | None = None,
+        padding: Size = 0,
+        dilation: Size = 1,
+        ceil_mode: bool = False,
+        return_indices: bool = False,
+        data_format: str = "channels_first",
+    ) -> _Result_co: ...
+
+
+class _AvgPoolFunction(Protocol):
+    def __call__(
+        self,
+        input: Array,
+        kernel_size: Size,
+        stride: Size | None = None,
+        padding: Size = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+        data_format: str = "channels_first",
+    ) -> Array: ...
+
+
+def max_pool_function(
+    dims: int, doc: str, implementation: Callable[..., _Returned]
+) -> _MaxPoolFunction[_Returned]:
+    """The public ``max_pool<dims>d``: PyTorch's arguments, then ``implementation(input, dims, ...)``."""
+    name = f"max_pool{dims}d"
+    where = f"ug.nn.functional.{name}"
+
+    def max_pool(
+        input,
+        kernel_size,
+        stride=None,
+        padding=0,
+        dilation=1,
+        ceil_mode=False,
+        return_indices=False,
+        data_format="channels_first",
+    ):
+        args = (kernel_size, stride, padding, dilation, ceil_mode, return_indices, data_format)
+        return implementation(input, dims, *args, where)
+
+    function = public_function(max_pool, name, doc, _MaxPoolFunction)
+    function.__annotations__["return"] = implementation.__annotations__["return"]
+    return function
+
+
+def avg_pool_function(dims: int, doc: str, implementation: Callable[..., Array]) -> _AvgPoolFunction:
+    """The public ``avg_pool<dims>d``: PyTorch's arguments, then ``implementation(input, dims, ...)``."""
+    name = f"avg_pool{dims}d"
+    where = f"ug.nn.functional.{name}"
+
+    def avg_pool(
+        input,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode=False,
+        count_include_pad=True,
+        divisor_override=None,
+        data_format="channels_first",
+    ):
+        args = (kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, data_format)
+        return implementation(input, dims, *args, where)
+
+    return public_function(avg_pool, name, doc, _AvgPoolFunction)
+
+
+max_pool1d = max_pool_function(
+    1,
+    """Maximum over windows of ``(N, C, L)`` input, as ``torch.nn.functional.max_pool1d`` (indices too).""",
+    _max_pool,
+)
+max_pool2d = max_pool_function(
+    2,
+    """Maximum over windows, as ``torch.nn.functional.max_pool2d`` (``stride`` defaults to the kernel).
+
+    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64
+    flat ``h * W + w`` position of each maximum in its plane (for ``max_unpool2d``).
+    """,
+    _max_pool,
+)
+avg_pool2d = avg_pool_function(
+    2, """Mean over windows, as ``torch.nn.functional.avg_pool2d``, padding counted by default.""", _avg_pool
+)

@@ -11,6 +11,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from ...errors import ShapeError
 from ...ops import manipulation
@@ -18,6 +19,7 @@ from ...ops._checks import shape_of
 from ...types import Array
 from ._arguments import Size, as_tuple
 from ._dispatch import current_backend, failed
+from .conv import public_function
 from .pooling_nd import unvolumes, volumes
 
 __all__ = ["max_unpool1d", "max_unpool2d"]
@@ -67,34 +69,40 @@ def _max_unpool(
     return unvolumes(y, dims, unbatched, last)
 
 
-def max_unpool1d(
-    input: Array,
-    indices: Array,
-    kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    output_size: Sequence[int] | None = None,
-    data_format: str = "channels_first",
-) -> Array:
+class _MaxUnpoolFunction(Protocol):
+    def __call__(
+        self,
+        input: Array,
+        indices: Array,
+        kernel_size: Size,
+        stride: Size | None = None,
+        padding: Size = 0,
+        output_size: Sequence[int] | None = None,
+        data_format: str = "channels_first",
+    ) -> Array: ...
+
+
+def _max_unpool_nd(dims: int, doc: str) -> _MaxUnpoolFunction:
+    def max_unpool(
+        input, indices, kernel_size, stride=None, padding=0, output_size=None, data_format="channels_first"
+    ):
+        return _max_unpool(input, indices, dims, kernel_size, stride, padding, output_size, data_format)
+
+    return public_function(max_unpool, f"max_unpool{dims}d", doc, _MaxUnpoolFunction)
+
+
+max_unpool1d = _max_unpool_nd(
+    1,
     """Each value of ``input`` at its index ``indices`` in a zero row, as ``torch``'s ``max_unpool1d``.
 
     The row is ``(L - 1) * stride - 2 * padding + kernel_size`` long, or ``output_size[-1]``.
-    """
-    return _max_unpool(input, indices, 1, kernel_size, stride, padding, output_size, data_format)
-
-
-def max_unpool2d(
-    input: Array,
-    indices: Array,
-    kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    output_size: Sequence[int] | None = None,
-    data_format: str = "channels_first",
-) -> Array:
+    """,
+)
+max_unpool2d = _max_unpool_nd(
+    2,
     """Each value of ``input`` at its flat index ``indices`` in a zero plane, as ``torch``'s ``max_unpool2d``.
 
     The plane is ``(H - 1) * stride - 2 * padding + kernel_size`` per axis, or
     the last two entries of ``output_size``.
-    """
-    return _max_unpool(input, indices, 2, kernel_size, stride, padding, output_size, data_format)
+    """,
+)

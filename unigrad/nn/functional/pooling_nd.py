@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Protocol
 
 from ...errors import ShapeError
 from ...ops import binary, manipulation, unary
@@ -23,7 +24,8 @@ from ...types import Array
 from ._arguments import Size, as_tuple, channels_last
 from ._dispatch import current_backend, failed
 from .activation import relu
-from .pooling import avg_pool1d, avg_pool2d, pool_args
+from .conv import public_function
+from .pooling import avg_pool1d, avg_pool2d, avg_pool_function, max_pool_function, pool_args
 
 __all__ = [
     "max_pool3d",
@@ -66,119 +68,96 @@ def unvolumes(y: Array, dims: int, unbatched: bool, last: bool) -> Array:
     return manipulation.squeeze(y, axis=0) if unbatched else y
 
 
-def max_pool3d(
+def _max_pool3d(
     input: Array,
+    dims: int,
     kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    dilation: Size = 1,
-    ceil_mode: bool = False,
-    return_indices: bool = False,
-    data_format: str = "channels_first",
+    stride: Size | None,
+    padding: Size,
+    dilation: Size,
+    ceil_mode: bool,
+    return_indices: bool,
+    data_format: str,
+    where: str,
 ) -> Array:
-    """Maximum over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.max_pool3d``."""
-    where = "ug.nn.functional.max_pool3d"
     if return_indices:
         raise NotImplementedError(f"{where}: return_indices=True is not supported")
-    x, unbatched, last = volumes(input, 3, data_format, where)
+    x, unbatched, last = volumes(input, dims, data_format, where)
     _, _, kernel, strides, pads, dilations, _ = pool_args(
-        x, 3, kernel_size, stride, padding, dilation, ceil_mode, "channels_first", where
+        x, dims, kernel_size, stride, padding, dilation, ceil_mode, "channels_first", where
     )
     try:
         y = current_backend().nn_max_pool3d(x, kernel, strides, pads, dilations, ceil_mode)
     except Exception as exc:
         y = failed(exc, "nn_max_pool3d", x, kernel, strides, pads, dilations, ceil_mode)
-    return unvolumes(y, 3, unbatched, last)
+    return unvolumes(y, dims, unbatched, last)
 
 
-def avg_pool3d(
+def _avg_pool3d(
     input: Array,
+    dims: int,
     kernel_size: Size,
-    stride: Size | None = None,
-    padding: Size = 0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-    data_format: str = "channels_first",
+    stride: Size | None,
+    padding: Size,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: int | None,
+    data_format: str,
+    where: str,
 ) -> Array:
-    """Mean over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.avg_pool3d``."""
-    where = "ug.nn.functional.avg_pool3d"
-    x, unbatched, last = volumes(input, 3, data_format, where)
+    x, unbatched, last = volumes(input, dims, data_format, where)
     _, _, kernel, strides, pads, _, _ = pool_args(
-        x, 3, kernel_size, stride, padding, 1, ceil_mode, "channels_first", where
+        x, dims, kernel_size, stride, padding, 1, ceil_mode, "channels_first", where
     )
     args = (kernel, strides, pads, ceil_mode, count_include_pad, divisor_override)
     try:
         y = current_backend().nn_avg_pool3d(x, *args)
     except Exception as exc:
         y = failed(exc, "nn_avg_pool3d", x, *args)
-    return unvolumes(y, 3, unbatched, last)
+    return unvolumes(y, dims, unbatched, last)
 
 
-def _lp_pool(
-    input: Array,
-    dims: int,
-    norm_type: float,
-    kernel_size: Size,
-    mean: Callable[[Array], Array],
-) -> Array:
-    # PyTorch's definition: the mean of x**p times the window size, then the p-th root; the
-    # sign * relu(abs) step keeps its gradient (0 where a window's sum is 0)
-    window = math.prod(as_tuple(kernel_size, dims, "kernel_size", f"ug.nn.functional.lp_pool{dims}d"))
-    out = mean(binary.pow(input, float(norm_type)))
-    out = binary.multiply(unary.sign(out), relu(unary.abs(out)))
-    return binary.pow(binary.multiply(out, float(window)), 1.0 / float(norm_type))
+max_pool3d = max_pool_function(
+    3,
+    """Maximum over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.max_pool3d``.""",
+    _max_pool3d,
+)
+avg_pool3d = avg_pool_function(
+    3,
+    """Mean over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.avg_pool3d``.""",
+    _avg_pool3d,
+)
 
 
-def lp_pool1d(
-    input: Array,
-    norm_type: float,
-    kernel_size: int,
-    stride: Size | None = None,
-    ceil_mode: bool = False,
-    data_format: str = "channels_first",
-) -> Array:
-    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool1d``."""
-    return _lp_pool(
-        input,
-        1,
-        norm_type,
-        kernel_size,
-        lambda x: avg_pool1d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
-    )
+class _LpPoolFunction(Protocol):
+    def __call__(
+        self,
+        input: Array,
+        norm_type: float,
+        kernel_size: Size,
+        stride: Size | None = None,
+        ceil_mode: bool = False,
+        data_format: str = "channels_first",
+    ) -> Array: ...
 
 
-def lp_pool2d(
-    input: Array,
-    norm_type: float,
-    kernel_size: Size,
-    stride: Size | None = None,
-    ceil_mode: bool = False,
-    data_format: str = "channels_first",
-) -> Array:
-    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool2d``."""
-    return _lp_pool(
-        input,
-        2,
-        norm_type,
-        kernel_size,
-        lambda x: avg_pool2d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
-    )
+def _lp_pool_nd(dims: int, average: Callable[..., Array]) -> _LpPoolFunction:
+    name = f"lp_pool{dims}d"
+    where = f"ug.nn.functional.{name}"
+
+    def lp_pool(input, norm_type, kernel_size, stride=None, ceil_mode=False, data_format="channels_first"):
+        # PyTorch's definition: the mean of x**p times the window size, then the p-th root; the
+        # sign * relu(abs) step keeps its gradient (0 where a window's sum is 0)
+        window = math.prod(as_tuple(kernel_size, dims, "kernel_size", where))
+        x = binary.pow(input, float(norm_type))
+        out = average(x, kernel_size, stride, 0, ceil_mode, data_format=data_format)
+        out = binary.multiply(unary.sign(out), relu(unary.abs(out)))
+        return binary.pow(binary.multiply(out, float(window)), 1.0 / float(norm_type))
+
+    doc = f"``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.{name}``."
+    return public_function(lp_pool, name, doc, _LpPoolFunction)
 
 
-def lp_pool3d(
-    input: Array,
-    norm_type: float,
-    kernel_size: Size,
-    stride: Size | None = None,
-    ceil_mode: bool = False,
-    data_format: str = "channels_first",
-) -> Array:
-    """``(sum of x**p over each window) ** (1/p)``, as ``torch.nn.functional.lp_pool3d``."""
-    return _lp_pool(
-        input,
-        3,
-        norm_type,
-        kernel_size,
-        lambda x: avg_pool3d(x, kernel_size, stride, 0, ceil_mode, data_format=data_format),
-    )
+lp_pool1d = _lp_pool_nd(1, avg_pool1d)
+lp_pool2d = _lp_pool_nd(2, avg_pool2d)
+lp_pool3d = _lp_pool_nd(3, avg_pool3d)
