@@ -109,15 +109,19 @@ def kaiming_uniform(shape: Sequence[int], a: float = math.sqrt(5), dtype: Any = 
     With ``a = sqrt(5)`` the bound is ``1 / sqrt(fan_in)``.
     """
     fan_in, _ = fan_in_and_out(shape)
-    gain = math.sqrt(2.0 / (1 + a * a))
-    bound = gain * math.sqrt(3.0 / fan_in) if fan_in else 0.0
+    bound = _uniform_bound(calculate_gain("leaky_relu", a), fan_in)
     return uniform(shape, -bound, bound, dtype)
 
 
 def xavier_uniform(shape: Sequence[int], gain: float = 1.0, dtype: Any = None) -> Any:
     fan_in, fan_out = fan_in_and_out(shape)
-    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    bound = _uniform_bound(gain, (fan_in + fan_out) / 2)
     return uniform(shape, -bound, bound, dtype)
+
+
+def _uniform_bound(gain: float, fan: float) -> float:
+    """The bound of the uniform distribution with the variance ``gain² / fan`` (0 for no fan)."""
+    return gain * math.sqrt(3.0 / fan) if fan else 0.0
 
 
 # -- torch's in-place API ------------------------------------------------------------------------
@@ -316,8 +320,7 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Generator | None = None) -> Tensor:
     """``U(-bound, bound)`` with ``bound = gain * sqrt(6 / (fan_in + fan_out))`` (Glorot & Bengio)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    bound = math.sqrt(3.0) * std
+    bound = _uniform_bound(gain, (fan_in + fan_out) / 2)
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -326,11 +329,6 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Generator | Non
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
-
-
-def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
-    fan = _calculate_correct_fan(tensor, mode)
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
 
 
 def kaiming_uniform_(
@@ -343,7 +341,7 @@ def kaiming_uniform_(
     """``U(-bound, bound)`` with ``bound = gain * sqrt(3 / fan)`` (He et al.)."""
     if _is_empty(tensor):
         return tensor
-    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
+    bound = _uniform_bound(calculate_gain(nonlinearity, a), _calculate_correct_fan(tensor, mode))
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -357,7 +355,8 @@ def kaiming_normal_(
     """``N(0, std²)`` with ``std = gain / sqrt(fan)`` (He et al.)."""
     if _is_empty(tensor):
         return tensor
-    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
+    return normal_(tensor, 0.0, std, generator)
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = None) -> Tensor:
