@@ -126,6 +126,46 @@ def ddp_replica(folder: str) -> dict:
     return report(dp, steps=steps, fit=fitted, uneven_error=uneven)
 
 
+def native_ddp_train(rank: int | None, world: int = 2) -> dict:
+    """``model.to_native()`` trained by torch's own SGD, under DDP when ``rank`` is given.
+
+    A replica takes its ``1 / world`` share of each global batch; the reference
+    (``rank=None``) takes the whole batch in one process. Runs on the torch backend.
+    """
+    import torch
+
+    model = make_model()
+    native = model.to_native().train()
+    if rank is not None:
+        native = torch.nn.parallel.DistributedDataParallel(native)
+    opt = torch.optim.SGD(native.parameters(), lr=0.1, momentum=0.9)
+    share = (
+        slice(None)
+        if rank is None
+        else slice(rank * GLOBAL_BATCH // world, (rank + 1) * GLOBAL_BATCH // world)
+    )
+    for x, y in zip(*batches(), strict=True):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(native(torch.from_numpy(x[share])), torch.from_numpy(y[share]))
+        loss.backward()
+        opt.step()
+    return {"weights": weights(model)}
+
+
+def native_ddp_replica() -> dict:
+    """A unigrad model handed to torch as a native module, wrapped by torch's DDP (gloo, loopback)."""
+    import datetime
+
+    import torch.distributed as dist
+
+    ug.set_backend("torch")
+    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=60))
+    try:
+        return {"rank": dist.get_rank(), **native_ddp_train(dist.get_rank(), dist.get_world_size())}
+    finally:
+        dist.destroy_process_group()
+
+
 def torch_pipeline_replica() -> dict:
     ug.set_backend("torch")
     return {"rank": ug.distribute.rank(), **pipeline_gradients(None)}

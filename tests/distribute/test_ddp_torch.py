@@ -62,3 +62,17 @@ def test_only_rank_zero_writes_checkpoints(runs):
         for name, value in ug.load(os.path.join(folder, "rank0-epoch2.safetensors")).items()
     }
     assert largest_difference(saved, replicas[0]["fit"]["weights"]) == 0.0
+
+
+def test_a_native_handover_trains_under_torchs_own_ddp():
+    """``model.to_native()`` wrapped by torch's DistributedDataParallel (2 processes, gloo on loopback)
+    and stepped by torch.optim: each replica ends where one process ends on the whole batch."""
+    replicas = ug.distribute.launch(dist_workers.native_ddp_replica, nprocs=2, timeout=150)
+    with ug.use_backend("torch"):
+        reference = dist_workers.native_ddp_train(None)
+        initial = dist_workers.weights(dist_workers.make_model())
+    assert [r["rank"] for r in replicas] == [0, 1]
+    first, second = replicas
+    assert largest_difference(first["weights"], second["weights"]) == 0.0
+    assert largest_difference(first["weights"], reference["weights"]) < TOLERANCE
+    assert largest_difference(reference["weights"], initial) > 0.01  # it trained
