@@ -82,6 +82,8 @@ MODULES: tuple[str, ...] = (
     "nn_normalization",
     "nn_conv",
     "nn_vision",
+    "nn_recurrent",
+    "nn_attention",
     "optim",
     "export",
     "data",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functional, init
+from . import functional, init, utils
 from .activation import (
     CELU,
     ELU,
@@ -275,4 +275,5 @@ __all__ = [
     "from_keras",
     "functional",
     "init",
+    "utils",
 ]

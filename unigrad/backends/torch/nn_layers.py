@@ -1,4 +1,4 @@
-"""Fused PyTorch kernels for the convolution, pooling, normalization, recurrent and attention functions.
+"""Fused PyTorch kernels for the convolution, pooling and normalization functions.
 
 Each takes the normalized arguments of the kernels in ``unigrad.nn.reference``
 and agrees with the definition there (tests hold the two to tolerance). NHWC
@@ -7,8 +7,6 @@ without a copy, and the result permutes back to a contiguous NHWC tensor.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -20,8 +18,6 @@ __all__ = [
     "nn_max_pool2d",
     "nn_avg_pool2d",
     "nn_batch_norm",
-    "nn_lstm",
-    "nn_multi_head_attention",
 ]
 
 Tensor = torch.Tensor
@@ -117,104 +113,3 @@ def nn_batch_norm(
 
 def _detached(x: Tensor | None) -> Tensor | None:
     return None if x is None else x.detach()
-
-
-def _direction(
-    seq: Tensor, h: Tensor, c: Tensor, weights: Sequence[Tensor], reverse: bool
-) -> tuple[Tensor, Tensor, Tensor]:
-    if reverse:
-        seq = seq.flip(0)
-    out, h_n, c_n = torch._VF.lstm(
-        seq, (h[None], c[None]), list(weights), len(weights) == 4, 1, 0.0, False, False, False
-    )
-    return (out.flip(0) if reverse else out), h_n[0], c_n[0]
-
-
-def nn_lstm(
-    x: Tensor,
-    hx: tuple[Tensor, Tensor],
-    weights: Sequence[Tensor],
-    has_biases: bool,
-    num_layers: int,
-    dropout: float,
-    training: bool,
-    bidirectional: bool,
-    batch_first: bool,
-) -> tuple[Tensor, Tensor, Tensor]:
-    if dropout and training and num_layers > 1:
-        # the dropout masks come from ug.random, to be the same on every backend:
-        # the layers run one by one, with unigrad's dropout between them
-        return reference.recurrent.lstm_layers(
-            x, hx, weights, has_biases, num_layers, dropout, training, bidirectional, batch_first, _direction
-        )
-    output, h_n, c_n = torch._VF.lstm(
-        x, hx, list(weights), has_biases, num_layers, 0.0, training, bidirectional, batch_first
-    )
-    return output, h_n, c_n
-
-
-def nn_multi_head_attention(
-    query: Tensor,
-    key: Tensor,
-    value: Tensor,
-    num_heads: int,
-    in_proj_weight: Tensor | None,
-    in_proj_bias: Tensor | None,
-    separate_weights: tuple[Tensor, Tensor, Tensor] | None,
-    out_proj_weight: Tensor,
-    out_proj_bias: Tensor | None,
-    key_padding_mask: Tensor | None,
-    need_weights: bool,
-    attn_mask: Tensor | None,
-    average_attn_weights: bool,
-    dropout_p: float,
-    training: bool,
-    batch_first: bool,
-) -> tuple[Tensor, Tensor | None]:
-    if dropout_p > 0.0 and training:  # the dropout mask must come from ug.random
-        return reference.multi_head_attention(
-            query,
-            key,
-            value,
-            num_heads,
-            in_proj_weight,
-            in_proj_bias,
-            separate_weights,
-            out_proj_weight,
-            out_proj_bias,
-            key_padding_mask,
-            need_weights,
-            attn_mask,
-            average_attn_weights,
-            dropout_p,
-            training,
-            batch_first,
-        )
-    if batch_first:
-        query, key, value = (t.transpose(0, 1) for t in (query, key, value))
-    q_w, k_w, v_w = separate_weights if separate_weights is not None else (None, None, None)
-    out, weights = F.multi_head_attention_forward(
-        query,
-        key,
-        value,
-        query.shape[-1],
-        num_heads,
-        in_proj_weight,
-        in_proj_bias,
-        None,
-        None,
-        False,
-        0.0,
-        out_proj_weight,
-        out_proj_bias,
-        training=training,
-        key_padding_mask=key_padding_mask,
-        need_weights=need_weights,
-        attn_mask=attn_mask,
-        use_separate_proj_weight=separate_weights is not None,
-        q_proj_weight=q_w,
-        k_proj_weight=k_w,
-        v_proj_weight=v_w,
-        average_attn_weights=average_attn_weights,
-    )
-    return (out.transpose(0, 1) if batch_first else out), weights
