@@ -393,3 +393,22 @@ def test_fused_sparse_cross_entropy_agrees_with_the_generic_definition(ug_backen
     assert_like_torch(with_grads(fused, logits), reference, rtol=1e-12, atol=1e-12)
     # "a label may be ignored" is always a safe hint
     assert_like_torch(with_grads(lambda x: fused(x, True), logits), reference, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "log_probs_shape, targets, input_lengths, target_lengths, blank, error, message",
+    [
+        ((5, 1, 3, 1), [[1]], [5], [1], 0, ug.ShapeError, r"log_probs must be \(T, N, C\) or \(T, C\)"),
+        ((5, 2, 3), [[1], [2]], [5, 5], [1, 1], 3, ug.ShapeError, "blank 3 is not one of the 3 classes"),
+        ((5, 2, 3), [[1], [2]], [6, 5], [1, 1], 0, ug.ShapeError, r"input_lengths must be in \[1, 5\]"),
+        ((5, 2, 3), [[1], [2]], [5], [1, 1], 0, ug.ShapeError, "input_lengths must be 2 integers"),
+        ((5, 2, 3), [1, 2, 1], [5, 5], [1, 1], 0, ug.ShapeError, "concatenated targets hold 3 labels"),
+        ((5, 2, 3), [[1], [2]], [5, 5], [2, 1], 0, ug.ShapeError, "a target length 2 exceeds the targets' 1"),
+    ],
+)
+def test_ctc_loss_bad_input(
+    ug_backend, log_probs_shape, targets, input_lengths, target_lengths, blank, error, message
+):
+    log_probs = F.log_softmax(ug.zeros(log_probs_shape), dim=-1)
+    with pytest.raises(error, match=f"ug.nn.functional.ctc_loss: {message}"):
+        F.ctc_loss(log_probs, ug.asarray(targets), input_lengths, target_lengths, blank=blank)

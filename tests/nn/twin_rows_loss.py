@@ -27,6 +27,48 @@ from twin_support import (
 import unigrad as ug
 import unigrad.nn.functional as F
 
+# CTC: 12 frames, 4 sequences, blank + 4 labels; a repeated label, an empty target, a short input;
+# the input is logits, turned into log-probabilities by each side's log_softmax before the loss
+CTC_INPUT_LENGTHS, CTC_TARGET_LENGTHS = (12, 10, 7, 5), (4, 3, 0, 2)
+
+
+def ctc_data(
+    rng: np.random.Generator, dtype: object, blank: int = 0
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    targets = rng.integers(1, 5, (4, 4)) if blank == 0 else rng.integers(0, 4, (4, 4))
+    targets[1, 1] = targets[1, 0]
+    return [rng.normal(size=(12, 4, 5)).astype(dtype)], [targets]
+
+
+def ctc_blank4(rng: np.random.Generator, dtype: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    return ctc_data(rng, dtype, blank=4)
+
+
+def ctc_concatenated(rng: np.random.Generator, dtype: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    inputs, (targets,) = ctc_data(rng, dtype)
+    return inputs, [np.concatenate([row[:n] for row, n in zip(targets, CTC_TARGET_LENGTHS, strict=True)])]
+
+
+def ctc_log_probs(rng: np.random.Generator, dtype: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Log-probabilities themselves as the input: the gradient with respect to them is compared."""
+    (logits,), targets = ctc_data(rng, dtype)
+    shifted = logits - logits.max(axis=2, keepdims=True)
+    return [(shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))).astype(dtype)], targets
+
+
+def ctc_direct(layer: object, inputs: list, targets: list) -> object:
+    return layer(inputs[0], targets[0], CTC_INPUT_LENGTHS, CTC_TARGET_LENGTHS)
+
+
+def ctc_call(input_lengths: tuple[int, ...] = CTC_INPUT_LENGTHS) -> object:
+    def call(layer: object, inputs: list, targets: list) -> object:
+        on_torch = isinstance(layer, torch.nn.Module)
+        log_probs = torch.log_softmax(inputs[0], 2) if on_torch else F.log_softmax(inputs[0], dim=2)
+        return layer(log_probs, targets[0], input_lengths, CTC_TARGET_LENGTHS)
+
+    return call
+
+
 ROWS = [
     *loss("L1Loss", pair((3, 4, 5), uniform(-2, 2))),
     *loss("MSELoss", pair((3, 4, 5), uniform(-2, 2))),
@@ -220,4 +262,11 @@ ROWS = [
         data=several((2, 3, 5), (3, 5)),
         modes=("train",),
     ),
+    *loss("CTCLoss", ctc_data, call=ctc_call()),
+    *loss("CTCLoss", ctc_concatenated, blank=0, id="CTCLoss-concatenated", call=ctc_call()),
+    *loss("CTCLoss", ctc_log_probs, id="CTCLoss-log_probs", call=ctc_direct),
+    *loss("CTCLoss", ctc_blank4, blank=4, id="CTCLoss-blank4", call=ctc_call()),
+    # the last sequence: 2 labels in 1 frame, impossible; its loss and gradient are zeroed
+    *loss("CTCLoss", ctc_data, zero_infinity=True, id="CTCLoss-zero_infinity", call=ctc_call((12, 10, 7, 1))),
+    *loss("NLLLoss2d", pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int64)),
 ]

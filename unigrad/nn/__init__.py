@@ -56,6 +56,7 @@ from .loss import (
     L1Loss,
     MSELoss,
     NLLLoss,
+    NLLLoss2d,
     PoissonNLLLoss,
     SmoothL1Loss,
 )
@@ -70,6 +71,7 @@ from .loss_margin import (
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
+from .loss_sequence import CTCLoss
 from .module import IncompatibleKeys, Module
 from .normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
 from .padding import (
@@ -232,6 +234,8 @@ __all__ = [
     "HuberLoss",
     "CrossEntropyLoss",
     "NLLLoss",
+    "NLLLoss2d",
+    "CTCLoss",
     "BCELoss",
     "BCEWithLogitsLoss",
     "KLDivLoss",

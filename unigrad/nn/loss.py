@@ -32,6 +32,7 @@ __all__ = [
     "HuberLoss",
     "CrossEntropyLoss",
     "NLLLoss",
+    "NLLLoss2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "KLDivLoss",
@@ -217,6 +218,10 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> Any:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class NLLLoss2d(NLLLoss):
+    """``NLLLoss`` under its old name for ``(N, C, H, W)`` input, as ``torch.nn.NLLLoss2d`` (deprecated)."""
 
 
 class PoissonNLLLoss(_Loss):

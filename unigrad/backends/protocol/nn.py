@@ -253,6 +253,18 @@ class NN(Protocol):
     ) -> Array:
         """``-log_softmax(logits)[i, labels[i]]`` for ``(N, C)`` logits, 0 where ignored, reduced."""
 
+    def nn_ctc_loss(
+        self,
+        log_probs: Array,
+        targets: Array,
+        input_lengths: Array,
+        target_lengths: Array,
+        blank: int,
+        zero_infinity: bool,
+    ) -> Array:
+        """The CTC loss per sequence, ``(N,)``: ``(T, N, C)`` log-probabilities, ``(N, S)`` padded int64
+        targets, int64 lengths; its gradient PyTorch's (``exp(log_probs) - posterior``) or the exact one."""
+
     def nn_multi_head_attention(
         self,
         query: Array,

@@ -7,6 +7,8 @@ from typing import Any
 import tensorflow as tf
 from tensorflow.python.eager import record as _record  # which tensors a tape watches
 
+from unigrad.backends.api import reference
+
 from .core import EagerTensor, index, native
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "nn_log_softmax",
     "nn_erf",
     "nn_sparse_cross_entropy",
+    "nn_ctc_loss",
 ]
 
 _raw = tf.raw_ops
@@ -134,3 +137,28 @@ def nn_sparse_cross_entropy(
     if reduction == "sum":
         return total
     return _raw.RealDiv(x=total, y=_raw.Sum(input=_raw.Cast(x=keep, DstT=total.dtype), axis=index(0, losses)))
+
+
+def nn_ctc_loss(
+    log_probs: Any, targets: Any, input_lengths: Any, target_lengths: Any, blank: int, zero_infinity: bool
+) -> Any:
+    log_probs = native(log_probs, "nn.functional.ctc_loss")
+    if log_probs.dtype != tf.float32:  # TensorFlow's CTC is float32 only
+        return reference.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, zero_infinity)
+    # TensorFlow's loss takes logits: a log_softmax of log-probabilities is themselves, and its
+    # gradient with respect to them, softmax - posterior, is PyTorch's exp(log_probs) - posterior
+    losses = tf.nn.ctc_loss(
+        labels=_raw.Cast(x=targets, DstT=tf.int32),
+        logits=log_probs,
+        label_length=_raw.Cast(x=target_lengths, DstT=tf.int32),
+        logit_length=_raw.Cast(x=input_lengths, DstT=tf.int32),
+        logits_time_major=True,
+        blank_index=blank,
+    )
+    # an impossible alignment (fewer frames than labels plus the blanks between repeats) is a large
+    # finite loss there, PyTorch's inf here (or 0 with zero_infinity)
+    within = tf.range(1, tf.shape(targets, out_type=tf.int64)[1]) < target_lengths[:, None]
+    repeats = tf.reduce_sum(tf.cast((targets[:, 1:] == targets[:, :-1]) & within, tf.int64), axis=1)
+    possible = input_lengths >= target_lengths + repeats
+    instead = tf.zeros((), losses.dtype) if zero_infinity else tf.constant(float("inf"), losses.dtype)
+    return _raw.SelectV2(condition=possible, t=losses, e=instead)

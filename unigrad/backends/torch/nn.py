@@ -21,6 +21,7 @@ __all__ = [
     "nn_layer_norm",
     "nn_embedding",
     "nn_sparse_cross_entropy",
+    "nn_ctc_loss",
 ]
 
 Tensor = torch.Tensor
@@ -63,3 +64,14 @@ def nn_sparse_cross_entropy(
 ) -> Tensor:
     # PyTorch's own reduction: "mean" divides by the samples not ignored, as the definition
     return F.cross_entropy(logits, labels, ignore_index=ignore_index, reduction=reduction)
+
+
+def nn_ctc_loss(
+    log_probs: Tensor,
+    targets: Tensor,
+    input_lengths: Tensor,
+    target_lengths: Tensor,
+    blank: int,
+    zero_infinity: bool,
+) -> Tensor:
+    return torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, 0, zero_infinity)

@@ -78,6 +78,7 @@ from .loss_margin import (
     triplet_margin_loss,
     triplet_margin_with_distance_loss,
 )
+from .loss_sequence import ctc_loss
 from .normalization import batch_norm, group_norm, layer_norm, rms_norm
 from .normalization_instance import instance_norm, local_response_norm
 from .padding import pad
@@ -165,6 +166,7 @@ __all__ = [
     "kl_div",
     "poisson_nll_loss",
     "gaussian_nll_loss",
+    "ctc_loss",
     "soft_margin_loss",
     "multilabel_soft_margin_loss",
     "multilabel_margin_loss",

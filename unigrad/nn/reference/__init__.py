@@ -30,6 +30,7 @@ from .conv_transpose import conv_transpose2d, conv_transpose3d
 from .fold import fold, unfold
 from .linear import linear
 from .loss import sparse_cross_entropy
+from .loss_sequence import ctc_loss
 from .normalization import (
     batch_norm,
     group_norm,
@@ -76,6 +77,7 @@ __all__ = [
     "local_response_norm",
     "embedding",
     "sparse_cross_entropy",
+    "ctc_loss",
     "multi_head_attention",
     "lstm",
     "pad",

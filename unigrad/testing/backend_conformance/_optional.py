@@ -225,6 +225,7 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
     lstm_weights = [r(20, 4), r(20, 5), r(20), r(20)]
     projections = (r(12, 4), r(12), None, r(4, 4), r(4))
     no_mask = (None, True, 0.0, False, False)  # attn_mask, average weights, no dropout, eval, (L, N, E)
+    frames = r(4, 2, 3)
     return {
         "nn_relu": (_ANY,),
         "nn_gelu": (_ANY,),
@@ -241,6 +242,15 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
         "nn_avg_pool2d": (r(1, 2, 4, 4), *pool, False, True, None, False),
         "nn_batch_norm": (r(2, 3, 2, 2), r(3), np.abs(r(3)) + 0.5, r(3), r(3), False, 0.1, 1e-5, False),
         "nn_sparse_cross_entropy": (r(3, 4), _i([0, 3, 1], "int64"), -100, "mean", False),
+        # 4 frames of log-probabilities over blank + 2 labels, 2 sequences
+        "nn_ctc_loss": (
+            frames - np.log(np.exp(frames).sum(axis=-1, keepdims=True)),
+            _i([[1, 2], [2, 0]], "int64"),
+            _i([4, 3], "int64"),
+            _i([2, 1], "int64"),
+            0,
+            False,
+        ),
         # sequences of length 3, batch 2: one LSTM layer of hidden size 5 ...
         "nn_lstm": (sequence, (r(1, 2, 5), r(1, 2, 5)), lstm_weights, True, 1, 0.0, False, False, False),
         # ... and self-attention of width 4 with 2 heads
