@@ -244,8 +244,6 @@ def test_new_pool_errors_name_the_function_and_read_alike_on_every_backend():
                 messages.add(_message(call))
         assert len(messages) == 1, messages
         assert re.search(pattern, messages.pop())
-    with pytest.raises(NotImplementedError, match="AdaptiveMaxPool2d: return_indices"):
-        ug.nn.AdaptiveMaxPool2d(2, return_indices=True)
 
 
 def test_new_pool_reprs_read_like_torch():
@@ -367,3 +365,57 @@ def test_max_unpool1d_of_max_pool1d_matches_torch(config, dtype):
     )
     for name, args in [("MaxUnpool1d", (3, 2, 1)), ("MaxUnpool2d", (2,))]:
         assert repr(getattr(ug.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+
+
+VOLUME_POOLS = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=(2, 3, 2), stride=(1, 2, 2), padding=(1, 0, 1)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("config", VOLUME_POOLS, ids=ids)
+def test_max_unpool3d_of_max_pool3d_matches_torch(config, dtype):
+    def make(nn):
+        return nn.ModuleList([nn.MaxPool3d(**config, return_indices=True), nn.MaxUnpool3d(**config)])
+
+    def call(m, x):
+        return m[1](*m[0](x), output_size=(5, 6, 7))
+
+    check_layer(
+        lambda: make(ug.nn),
+        lambda: make(torch.nn),
+        [images(2, 3, 5, 6, 7, dtype=dtype)],
+        call=call,
+        torch_call=call,
+    )
+    assert repr(ug.nn.MaxUnpool3d(2)) == repr(torch.nn.MaxUnpool3d(2))
+
+
+@pytest.mark.parametrize(
+    "config", [*VOLUME_POOLS, dict(kernel_size=(2, 3, 2), dilation=(2, 1, 1), ceil_mode=True)], ids=ids
+)
+def test_max_pool3d_indices_are_torchs(config, ug_backend):
+    x = images(2, 3, 5, 6, 7)
+    x[0, 0, :2, :2, :2] = 1.0  # a window of ties: the first in row-major order, as torch
+    value, index = F.max_pool3d(ug.asarray(x), **config, return_indices=True)
+    expected_value, expected = torch.nn.functional.max_pool3d(
+        torch.as_tensor(x), **config, return_indices=True
+    )
+    np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
+    np.testing.assert_array_equal(ug.to_numpy(value), expected_value.numpy())
+
+
+@pytest.mark.parametrize("output_size", [1, 3, (4, None, 5)], ids=str)
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_adaptive_max_pool_indices_are_torchs(dims, output_size, ug_backend):
+    x = images(2, 3, *(5, 6, 7)[3 - dims :])
+    x[0, 0, ...] = 1.0  # all ties: the first of each window
+    size = output_size if isinstance(output_size, int) else output_size[3 - dims :]
+    layer = getattr(ug.nn, f"AdaptiveMaxPool{dims}d")(size, return_indices=True)
+    value, index = layer(ug.asarray(x))
+    twin = getattr(torch.nn, f"AdaptiveMaxPool{dims}d")(size, return_indices=True)
+    expected_value, expected = twin(torch.as_tensor(x))
+    np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
+    np.testing.assert_array_equal(ug.to_numpy(value), expected_value.numpy())

@@ -101,6 +101,7 @@ from .pooling import (
     MaxPool3d,
     MaxUnpool1d,
     MaxUnpool2d,
+    MaxUnpool3d,
 )
 from .pooling_adaptive import (
     AdaptiveAvgPool1d,
@@ -215,6 +216,7 @@ __all__ = [
     "LPPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
     "MaxPool2d",
     "AvgPool2d",
     "BatchNorm1d",

@@ -18,6 +18,7 @@ __all__ = [
     "AvgPool3d",
     "MaxUnpool1d",
     "MaxUnpool2d",
+    "MaxUnpool3d",
 ]
 
 Size = int | Sequence[int]
@@ -32,7 +33,7 @@ class _MaxPoolNd(Module):
 
     ``stride`` defaults to ``kernel_size``, padding (at most half the kernel)
     never wins, ``dilation`` and ``ceil_mode`` as PyTorch. ``return_indices``
-    (1-d, 2-d) also returns PyTorch's indices, for ``MaxUnpool2d``.
+    also returns PyTorch's indices, for ``MaxUnpool<n>d``.
     Channels-first input, or channels-last with
     ``data_format="channels_last"``.
     """
@@ -51,8 +52,6 @@ class _MaxPoolNd(Module):
     ) -> None:
         super().__init__()
         name = type(self).__name__
-        if return_indices and isinstance(self, MaxPool3d):
-            raise NotImplementedError(f"{name}: return_indices=True is not supported")
         channels_last(data_format, name)
         self.kernel_size, self.stride, self.padding, self.dilation = kernel_size, stride, padding, dilation
         self.ceil_mode, self.return_indices, self.data_format = ceil_mode, return_indices, data_format
@@ -268,3 +267,10 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     _dims = 2
     _unpool = staticmethod(F.max_unpool2d)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The inverse of ``MaxPool3d(..., return_indices=True)``, as ``torch.nn.MaxUnpool3d``."""
+
+    _dims = 3
+    _unpool = staticmethod(F.max_unpool3d)

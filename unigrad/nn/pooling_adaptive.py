@@ -47,13 +47,16 @@ class _AdaptivePool(Module):
 
 
 class _AdaptiveMaxPool(_AdaptivePool):
+    """With ``return_indices=True``, ``(output, indices)``: PyTorch's int64 flat index of each maximum."""
+
     def __init__(
         self, output_size: OutputSize, return_indices: bool = False, data_format: str = "channels_first"
     ) -> None:
-        if return_indices:
-            raise NotImplementedError(f"{type(self).__name__}: return_indices=True is not supported")
         super().__init__(output_size, data_format)
-        self.return_indices = False
+        self.return_indices = return_indices
+
+    def forward(self, x: Any) -> Any:
+        return type(self)._pool(x, self.output_size, self.return_indices, data_format=self.data_format)
 
 
 class AdaptiveAvgPool1d(_AdaptivePool):

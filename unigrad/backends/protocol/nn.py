@@ -180,6 +180,20 @@ class NN(Protocol):
     ) -> tuple[Array, Array]:
         """``nn_max_pool2d`` and PyTorch's int64 flat ``h * W + w`` index of each maximum."""
 
+    def nn_max_pool3d_with_indices(
+        self,
+        x: Array,
+        kernel_size: Sequence[int],
+        stride: Sequence[int],
+        padding: Sequence[int],
+        dilation: Sequence[int],
+        ceil_mode: bool,
+    ) -> tuple[Array, Array]:
+        """``nn_max_pool3d`` and PyTorch's int64 flat ``(d * H + h) * W + w`` index of each maximum."""
+
+    def nn_adaptive_max_pool_with_indices(self, x: Array, output_size: Sequence[int]) -> tuple[Array, Array]:
+        """``nn_adaptive_max_pool`` and PyTorch's int64 index of each maximum, flat in the spatial plane."""
+
     def nn_max_unpool2d(self, x: Array, indices: Array, output_size: Pair) -> Array:
         """Each value of ``(N, C, h, w)`` ``x`` at its flat index in a zero ``(N, C, *output_size)``."""
 

@@ -18,6 +18,8 @@ __all__ = [
     "nn_adaptive_avg_pool",
     "nn_adaptive_max_pool",
     "nn_max_pool2d_with_indices",
+    "nn_max_pool3d_with_indices",
+    "nn_adaptive_max_pool_with_indices",
     "nn_max_unpool2d",
 ]
 
@@ -81,6 +83,24 @@ def nn_max_pool2d_with_indices(
         x = x.permute(0, 3, 1, 2)
     y, index = F.max_pool2d(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True)
     return (y.permute(0, 2, 3, 1), index.permute(0, 2, 3, 1)) if channels_last else (y, index)
+
+
+def nn_max_pool3d_with_indices(
+    x: Tensor,
+    kernel_size: Sequence[int],
+    stride: Sequence[int],
+    padding: Sequence[int],
+    dilation: Sequence[int],
+    ceil_mode: bool,
+) -> tuple[Tensor, Tensor]:
+    args = (tuple(kernel_size), tuple(stride), tuple(padding), tuple(dilation), ceil_mode)
+    y, index = F.max_pool3d(x, *args, return_indices=True)
+    return y, index
+
+
+def nn_adaptive_max_pool_with_indices(x: Tensor, output_size: Sequence[int]) -> tuple[Tensor, Tensor]:
+    y, index = _ADAPTIVE_MAX[len(output_size) - 1](x, tuple(output_size), return_indices=True)
+    return y, index
 
 
 def nn_max_unpool2d(x: Tensor, indices: Tensor, output_size: tuple[int, int]) -> Tensor:

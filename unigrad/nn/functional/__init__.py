@@ -91,7 +91,7 @@ from .pooling_adaptive import (
     adaptive_max_pool2d,
     adaptive_max_pool3d,
 )
-from .pooling_indices import max_unpool1d, max_unpool2d
+from .pooling_indices import max_unpool1d, max_unpool2d, max_unpool3d
 from .pooling_nd import avg_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_pool3d
 from .sparse import embedding, one_hot
 from .vision import (
@@ -202,6 +202,7 @@ __all__ = [
     "lp_pool3d",
     "max_unpool1d",
     "max_unpool2d",
+    "max_unpool3d",
     "max_pool2d",
     "avg_pool2d",
     "batch_norm",

@@ -15,6 +15,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ...errors import ShapeError
 from ...types import Array
@@ -49,15 +50,19 @@ def _output_size(output_size: OutputSize, sizes: Sequence[int], where: str) -> t
     return outs
 
 
-def _adaptive(input: Array, dims: int, output_size: OutputSize, kind: str, data_format: str) -> Array:
+def _adaptive(
+    input: Array, dims: int, output_size: OutputSize, kind: str, data_format: str, indices: bool = False
+) -> Any:
     where = f"ug.nn.functional.adaptive_{kind}_pool{dims}d"
     x, unbatched, last = volumes(input, dims, data_format, where)
     outs = _output_size(output_size, tuple(int(s) for s in x.shape[2:]), where)
-    name = f"nn_adaptive_{kind}_pool"
+    name = f"nn_adaptive_{kind}_pool" + ("_with_indices" if indices else "")
     try:
         y = getattr(current_backend(), name)(x, outs)
     except Exception as exc:
         y = failed(exc, name, x, outs)
+    if indices:
+        return tuple(unvolumes(part, dims, unbatched, last) for part in y)
     return unvolumes(y, dims, unbatched, last)
 
 
@@ -76,32 +81,25 @@ def adaptive_avg_pool3d(input: Array, output_size: OutputSize, data_format: str 
     return _adaptive(input, 3, output_size, "avg", data_format)
 
 
-def _no_indices(return_indices: bool, dims: int) -> None:
-    if return_indices:
-        raise NotImplementedError(
-            f"ug.nn.functional.adaptive_max_pool{dims}d: return_indices=True is not supported"
-        )
-
-
 def adaptive_max_pool1d(
     input: Array, output_size: OutputSize, return_indices: bool = False, data_format: str = "channels_first"
-) -> Array:
-    """Maximum over adaptive windows of ``(N, C, L)`` input, as ``torch``'s ``adaptive_max_pool1d``."""
-    _no_indices(return_indices, 1)
-    return _adaptive(input, 1, output_size, "max", data_format)
+) -> Any:
+    """Maximum over adaptive windows of ``(N, C, L)`` input, as ``torch``'s ``adaptive_max_pool1d``;
+    with ``return_indices``, also PyTorch's int64 index of each maximum."""
+    return _adaptive(input, 1, output_size, "max", data_format, return_indices)
 
 
 def adaptive_max_pool2d(
     input: Array, output_size: OutputSize, return_indices: bool = False, data_format: str = "channels_first"
-) -> Array:
-    """Maximum over adaptive windows of ``(N, C, H, W)`` input, as ``torch``'s ``adaptive_max_pool2d``."""
-    _no_indices(return_indices, 2)
-    return _adaptive(input, 2, output_size, "max", data_format)
+) -> Any:
+    """Maximum over adaptive windows of ``(N, C, H, W)`` input, as ``torch``'s ``adaptive_max_pool2d``;
+    with ``return_indices``, also PyTorch's int64 flat ``h * W + w`` index of each maximum."""
+    return _adaptive(input, 2, output_size, "max", data_format, return_indices)
 
 
 def adaptive_max_pool3d(
     input: Array, output_size: OutputSize, return_indices: bool = False, data_format: str = "channels_first"
-) -> Array:
-    """Maximum over adaptive windows of ``(N, C, D, H, W)`` input, as ``torch``'s ``adaptive_max_pool3d``."""
-    _no_indices(return_indices, 3)
-    return _adaptive(input, 3, output_size, "max", data_format)
+) -> Any:
+    """Maximum over adaptive windows of ``(N, C, D, H, W)`` input, as ``torch``'s ``adaptive_max_pool3d``;
+    with ``return_indices``, also PyTorch's int64 flat ``(d * H + h) * W + w`` index of each maximum."""
+    return _adaptive(input, 3, output_size, "max", data_format, return_indices)

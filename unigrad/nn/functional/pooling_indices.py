@@ -1,4 +1,4 @@
-"""``max_unpool1d``/``2d``: the inverses of ``max_pool1d``/``2d(..., return_indices=True)``, as PyTorch's.
+"""``max_unpool1d``/``2d``/``3d``: the inverses of ``max_pool<n>d(..., return_indices=True)``, as PyTorch's.
 
 Examples:
     >>> import unigrad as ug
@@ -10,6 +10,7 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -22,7 +23,7 @@ from ._dispatch import current_backend, failed
 from .conv import public_function
 from .pooling_nd import unvolumes, volumes
 
-__all__ = ["max_unpool1d", "max_unpool2d"]
+__all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
 
 
 def _max_unpool(
@@ -35,7 +36,6 @@ def _max_unpool(
     output_size: Sequence[int] | None,
     data_format: str,
 ) -> Array:
-    # a 1-d unpool is the 2-d one of a height-1 plane: its flat indices are the same
     where = f"ug.nn.functional.max_unpool{dims}d"
     kernel = as_tuple(kernel_size, dims, "kernel_size", where)
     strides = kernel if stride is None else as_tuple(stride, dims, "stride", where)
@@ -57,15 +57,18 @@ def _max_unpool(
             f"{where}: output_size {tuple(output_size)} must be {dims} sizes (or {dims + 2} with N and C) "
             f"each within a stride {strides} of the default {default}"
         )
-    if dims == 1:
-        x, index = manipulation.expand_dims(x, axis=2), manipulation.expand_dims(index, axis=2)
-    out = (1, plane[0]) if dims == 1 else (plane[0], plane[1])
+    # a 1-d unpool is the 2-d one of a height-1 plane, a 3-d one that of a (1, D * H * W) plane:
+    # the flat indices are the same
+    n, c = int(x.shape[0]), int(x.shape[1])
+    if dims != 2:
+        x, index = (manipulation.reshape(t, (n, c, 1, -1)) for t in (x, index))
+    out = (plane[0], plane[1]) if dims == 2 else (1, math.prod(plane))
     try:
         y = current_backend().nn_max_unpool2d(x, index, out)
     except Exception as exc:
         y = failed(exc, "nn_max_unpool2d", x, index, out)
-    if dims == 1:
-        y = manipulation.squeeze(y, axis=2)
+    if dims != 2:
+        y = manipulation.reshape(y, (n, c, *plane))
     return unvolumes(y, dims, unbatched, last)
 
 
@@ -104,5 +107,13 @@ max_unpool2d = _max_unpool_nd(
 
     The plane is ``(H - 1) * stride - 2 * padding + kernel_size`` per axis, or
     the last two entries of ``output_size``.
+    """,
+)
+max_unpool3d = _max_unpool_nd(
+    3,
+    """Each value of ``input`` at its flat index ``indices`` in a zero volume, as torch's ``max_unpool3d``.
+
+    The volume is ``(D - 1) * stride - 2 * padding + kernel_size`` per axis, or
+    the last three entries of ``output_size``.
     """,
 )

@@ -80,12 +80,17 @@ def _max_pool3d(
     data_format: str,
     where: str,
 ) -> Array:
-    if return_indices:
-        raise NotImplementedError(f"{where}: return_indices=True is not supported")
     x, unbatched, last = volumes(input, dims, data_format, where)
     _, _, kernel, strides, pads, dilations, _ = pool_args(
         x, dims, kernel_size, stride, padding, dilation, ceil_mode, "channels_first", where
     )
+    if return_indices:
+        args = (kernel, strides, pads, dilations, ceil_mode)
+        try:
+            y, index = current_backend().nn_max_pool3d_with_indices(x, *args)
+        except Exception as exc:
+            y, index = failed(exc, "nn_max_pool3d_with_indices", x, *args)
+        return unvolumes(y, dims, unbatched, last), unvolumes(index, dims, unbatched, last)
     try:
         y = current_backend().nn_max_pool3d(x, kernel, strides, pads, dilations, ceil_mode)
     except Exception as exc:
@@ -119,7 +124,11 @@ def _avg_pool3d(
 
 max_pool3d = max_pool_function(
     3,
-    """Maximum over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.max_pool3d``.""",
+    """Maximum over windows of ``(N, C, D, H, W)`` input, as ``torch.nn.functional.max_pool3d``.
+
+    ``return_indices=True`` returns ``(output, indices)``: PyTorch's int64 flat
+    ``(d * H + h) * W + w`` position of each maximum in its volume (for ``max_unpool3d``).
+    """,
     _max_pool3d,
 )
 avg_pool3d = avg_pool_function(

@@ -41,7 +41,12 @@ from .normalization import (
 )
 from .padding import pad
 from .pooling import avg_pool2d, max_pool2d
-from .pooling_indices import max_pool2d_with_indices, max_unpool2d
+from .pooling_indices import (
+    adaptive_max_pool_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+    max_unpool2d,
+)
 from .pooling_nd import adaptive_avg_pool, adaptive_max_pool, avg_pool3d, max_pool3d
 from .recurrent import lstm
 from .sparse import embedding
@@ -68,6 +73,8 @@ __all__ = [
     "adaptive_avg_pool",
     "adaptive_max_pool",
     "max_pool2d_with_indices",
+    "max_pool3d_with_indices",
+    "adaptive_max_pool_with_indices",
     "max_unpool2d",
     "layer_norm",
     "batch_norm",

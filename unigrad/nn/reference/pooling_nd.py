@@ -26,6 +26,7 @@ __all__ = [
     "adaptive_max_pool",
     "adaptive_bounds",
     "pool_pads_nd",
+    "padded_nd",
 ]
 
 
@@ -44,7 +45,8 @@ def pool_pads_nd(
     return pads, outs
 
 
-def _padded(x: Any, pads: Sequence[tuple[int, int]], value: float) -> Any:
+def padded_nd(x: Any, pads: Sequence[tuple[int, int]], value: float) -> Any:
+    """``x`` (N, C, *spatial) padded with ``value``: ``(before, after)`` per spatial axis."""
     for axis, (before, after) in enumerate(pads, start=2):
         parts = []
         for amount in (before, after):
@@ -87,7 +89,9 @@ def max_pool3d(
 ) -> Any:
     """Maximum over each window of ``(N, C, D, H, W)`` input; padding never wins (it is -inf)."""
     pads, outs = pool_pads_nd(tuple(x.shape[2:]), kernel_size, stride, padding, dilation, ceil_mode)
-    return _reduce_windows(_padded(x, pads, -math.inf), kernel_size, stride, dilation, outs, statistical.max)
+    return _reduce_windows(
+        padded_nd(x, pads, -math.inf), kernel_size, stride, dilation, outs, statistical.max
+    )
 
 
 def avg_pool3d(
@@ -103,7 +107,7 @@ def avg_pool3d(
     shape = tuple(int(s) for s in x.shape[2:])
     ones = (1,) * len(shape)
     pads, outs = pool_pads_nd(shape, kernel_size, stride, padding, ones, ceil_mode)
-    total = _reduce_windows(_padded(x, pads, 0.0), kernel_size, stride, ones, outs, statistical.sum)
+    total = _reduce_windows(padded_nd(x, pads, 0.0), kernel_size, stride, ones, outs, statistical.sum)
     divisor = avg_pool_divisor(shape, kernel_size, stride, padding, outs, count_include_pad, divisor_override)
     return total / _as_constant(divisor, x)
 

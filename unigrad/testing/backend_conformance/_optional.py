@@ -240,6 +240,8 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
         "nn_conv2d": (r(1, 2, 5, 5), r(3, 2, 3, 3), r(3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1, False),
         "nn_max_pool2d": (r(1, 2, 4, 4), *pool, (1, 1), False, False),
         "nn_avg_pool2d": (r(1, 2, 4, 4), *pool, False, True, None, False),
+        "nn_max_pool3d_with_indices": (r(1, 2, 4, 5, 4), (2, 3, 2), (2, 2, 2), (1, 1, 0), (1, 1, 1), False),
+        "nn_adaptive_max_pool_with_indices": (r(1, 2, 5, 7), (2, 3)),
         "nn_batch_norm": (r(2, 3, 2, 2), r(3), np.abs(r(3)) + 0.5, r(3), r(3), False, 0.1, 1e-5, False),
         "nn_sparse_cross_entropy": (r(3, 4), _i([0, 3, 1], "int64"), -100, "mean", False),
         # 4 frames of log-probabilities over blank + 2 labels, 2 sequences
