@@ -83,6 +83,28 @@ def train_fit(dp: ug.distribute.DataParallel | None, checkpoint: str | None = No
     return {"weights": weights(model), "losses": history.history["loss"]}
 
 
+def sync_batchnorm_steps(dp: ug.distribute.DataParallel | None) -> dict:
+    """``train_steps`` with a batch norm: SyncBatchNorm over the replicas, BatchNorm1d in one process."""
+    ug.random.seed(2)
+    norm = ug.nn.SyncBatchNorm(16) if dp is not None else ug.nn.BatchNorm1d(16)
+    model = ug.nn.Sequential(ug.nn.Linear(6, 16), norm, ug.nn.Tanh(), ug.nn.Linear(16, 3))
+    if dp is not None:
+        model = dp.prepare(model)
+    opt = ug.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+
+    def step(x, y):
+        with ug.GradientTape() as tape:
+            loss = ug.nn.functional.mse_loss(model(x), y)
+        opt.step(tape.gradient(loss, model.parameters()))
+        return loss
+
+    losses = []
+    for x, y in zip(*batches(), strict=True):
+        loss = dp.run(step, x, y) if dp is not None else step(ug.asarray(x), ug.asarray(y))
+        losses.append(float(ug.to_numpy(loss)))
+    return {"weights": weights(model), "losses": losses}
+
+
 def pipeline_gradients(devices: list[str] | None) -> dict:
     """Loss and gradients of a 2-stage, 2-micro-batch pipeline and of the unsplit model."""
     x, y = (ug.asarray(a[0]) for a in batches())
@@ -123,7 +145,7 @@ def ddp_replica(folder: str) -> dict:
         uneven = ""
     except ug.ShapeError as error:
         uneven = str(error)
-    return report(dp, steps=steps, fit=fitted, uneven_error=uneven)
+    return report(dp, steps=steps, fit=fitted, uneven_error=uneven, syncbn=sync_batchnorm_steps(dp))
 
 
 def native_ddp_train(rank: int | None, world: int = 2) -> dict:
@@ -199,6 +221,8 @@ def mirrored_process() -> dict:
         "fit": train_fit(dp),
         "fit_reference": train_fit(None),
         "pipeline": pipeline_gradients(["cpu:0", "cpu:1"]),
+        "syncbn": sync_batchnorm_steps(dp),
+        "syncbn_reference": sync_batchnorm_steps(None),
     }
 
 

@@ -57,6 +57,14 @@ def test_fit_under_mirrored_matches_one_device(mirrored):
     np.testing.assert_allclose(got["losses"], want["losses"], rtol=1e-5)
 
 
+def test_sync_batchnorm_under_mirrored_is_batchnorm_over_the_global_batch(mirrored):
+    """SyncBatchNorm's statistics span both replicas (ReplicaContext.all_reduce): five steps end where
+    BatchNorm1d ends on the whole batch on one device, running statistics included."""
+    got, want = mirrored["syncbn"], mirrored["syncbn_reference"]
+    assert largest_difference(got["weights"], want["weights"]) < TOLERANCE
+    np.testing.assert_allclose(got["losses"], want["losses"], rtol=1e-5)
+
+
 def test_multi_worker_matches_one_process_after_five_steps(multi_worker):
     reference = multi_worker[0]["reference"]
     for replica in multi_worker:

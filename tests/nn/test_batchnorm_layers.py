@@ -313,3 +313,21 @@ def test_normalization_errors_name_the_layer_alike_on_every_backend():
         ug.nn.InstanceNorm1d(3)(ug.ones((2, 4, 5)))  # as torch: num_features unused without affine
     with pytest.raises(ValueError, match="more than 1 spatial element"):
         ug.nn.InstanceNorm1d(3)(ug.ones((2, 3, 1)))
+
+
+def test_convert_sync_batchnorm_keeps_parameters_statistics_and_names(ug_backend):
+    ug.random.seed(0)
+    model = ug.nn.Sequential(
+        ug.nn.Conv2d(3, 4, 3), ug.nn.BatchNorm2d(4), ug.nn.Sequential(ug.nn.BatchNorm1d(2, affine=False))
+    ).eval()
+    before = {k: ug.to_numpy(v).copy() for k, v in model.state_dict().items()}
+    weight = model[1].weight
+    converted = ug.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    assert converted is model and isinstance(model[1], ug.nn.SyncBatchNorm)
+    assert isinstance(model[2][0], ug.nn.SyncBatchNorm) and model[2][0].weight is None
+    assert model[1].weight is weight and not model[1].training
+    after = {k: ug.to_numpy(v) for k, v in model.state_dict().items()}
+    assert list(after) == list(before)
+    for key, value in before.items():
+        np.testing.assert_array_equal(after[key], value, err_msg=key)
+    assert repr(model[1]) == repr(torch.nn.SyncBatchNorm(4))

@@ -47,6 +47,9 @@ ROWS = [
     norm("GroupNorm", 3, 6, bias=False, id="GroupNorm-no-bias", shapes=NCHW),
     norm("InstanceNorm2d", 6, affine=True, bias=False, id="InstanceNorm2d-no-bias", shapes=NCHW),
     norm("BatchNorm1d", 4, momentum=None, id="BatchNorm1d-cumulative", shapes=((5, 4, 3),)),
+    # one process: BatchNorm over any rank (the replicas' reduction: tests/distribute)
+    norm("SyncBatchNorm", 6, shapes=NCHW),
+    norm("SyncBatchNorm", 4, momentum=None, affine=False, id="SyncBatchNorm-NCL", shapes=((5, 4, 3),)),
     norm("InstanceNorm1d", 4, shapes=((3, 4, 6),)),
     norm("InstanceNorm1d", 4, id="InstanceNorm1d-unbatched", shapes=((4, 6),)),
     norm(

@@ -36,7 +36,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
 from .container import ModuleDict, ModuleList, Sequential
 from .container_parameters import ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d
@@ -222,6 +222,7 @@ __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "BatchNorm3d",
+    "SyncBatchNorm",
     "GroupNorm",
     "InstanceNorm1d",
     "InstanceNorm2d",

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
+from ..autograd import stop_gradient
 from ..errors import ShapeError, UnigradError
-from ..ops import creation
-from ..ops.conversion import backend_of, to_numpy
+from ..ops import binary, creation, manipulation, statistical, unary
+from ..ops.conversion import backend_of, device_of, to_numpy
 from . import init
 from .functional._arguments import channels_last, static_shape
 from .functional.normalization import batch_norm_stats
 from .module import Module
 from .normalization import affine_parameters
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]
 
 
 class _BatchNorm(Module):
@@ -70,8 +72,8 @@ class _BatchNorm(Module):
                 f"{name}({self.num_features}) expects input of shape {layout}, got shape {shape}"
             )
 
-    def forward(self, x: Any) -> Any:
-        self._check(x)
+    def _count_batch(self, x: Any) -> float:
+        """Count a training batch; the running statistics' factor (``momentum``, or the cumulative one)."""
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked = self.num_batches_tracked + 1
@@ -82,6 +84,11 @@ class _BatchNorm(Module):
                         "cumulative average needs the batch count as a number; use a momentum, or eager mode"
                     )
                 factor = 1.0 / float(to_numpy(self.num_batches_tracked))
+        return factor
+
+    def forward(self, x: Any) -> Any:
+        self._check(x)
+        factor = self._count_batch(x)
         # without running statistics there is nothing but the batch to normalize with, in eval too
         use_batch = self.training or self.running_mean is None
         keep = not self.training or self.track_running_stats
@@ -147,3 +154,105 @@ class BatchNorm3d(_BatchNorm):
     """
 
     ranks: ClassVar[dict[int, tuple[str, str]]] = {5: ("(N, C, D, H, W)", "(N, D, H, W, C)")}
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization whose statistics span every replica, as ``torch.nn.SyncBatchNorm``.
+
+    Inside a ``ug.distribute.DataParallel`` step with several replicas, the
+    batch mean and variance in training are those of the global batch: each
+    replica's sums are added up by the framework's own collective (a
+    differentiable ``all_reduce`` over torch's process group, on CPU as on
+    GPU; ``ReplicaContext.all_reduce`` under a TensorFlow strategy), and the
+    running statistics move toward them. Anywhere else (one process, eval) it
+    is :class:`BatchNorm1d`..``3d``, for input of any rank from ``(N, C)`` up.
+    ``process_group`` restricts the reduction to a torch process group (on
+    TensorFlow, the replicas of the strategy). State dict and options as BatchNorm's;
+    :meth:`convert_sync_batchnorm` swaps every BatchNorm of a model for one.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> model = ug.nn.Sequential(ug.nn.Conv2d(3, 4, 3), ug.nn.BatchNorm2d(4))
+        >>> ug.nn.SyncBatchNorm.convert_sync_batchnorm(model)[1]
+        SyncBatchNorm(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+    """
+
+    ranks: ClassVar[dict[int, tuple[str, str]]] = {rank: ("(N, C, *)", "(N, *, C)") for rank in range(2, 9)}
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        process_group: Any = None,
+        device: Any = None,
+        dtype: Any = None,
+        data_format: str = "channels_first",
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__(
+            num_features, eps, momentum, affine, track_running_stats, dtype, data_format, bias=bias
+        )
+        self.process_group = process_group
+        if device is not None:
+            self.to(device)
+
+    def forward(self, x: Any) -> Any:
+        self._check(x)
+        replica_sum: Any = (
+            getattr(backend_of(x).distribution(), "replica_sum", None) if self.training else None
+        )
+        channel = len(x.shape) - 1 if self.channels_last else 1
+        axes = tuple(a for a in range(len(x.shape)) if a != channel)
+        local = math.prod(int(x.shape[a]) for a in axes)
+        # the sums and the sample count of every replica, in one collective
+        packed = manipulation.concat(
+            [statistical.sum(x, axis=axes), creation.full((1,), local, dtype=x.dtype, device=device_of(x))],
+            axis=0,
+        )
+        packed = None if replica_sum is None else replica_sum(packed, self.process_group)
+        if packed is None:  # one replica, or eval: BatchNorm's own path
+            return super().forward(x)
+        count = packed[self.num_features]
+        shape = tuple(self.num_features if a == channel else 1 for a in range(len(x.shape)))
+        mean = packed[: self.num_features] / count
+        centred = x - manipulation.reshape(mean, shape)
+        var = replica_sum(statistical.sum(centred * centred, axis=axes), self.process_group) / count
+        y = centred / manipulation.reshape(unary.sqrt(var + self.eps), shape)
+        if self.weight is not None:
+            y = y * manipulation.reshape(self.weight, shape)
+        if self.bias is not None:
+            y = y + manipulation.reshape(self.bias, shape)
+        if self.track_running_stats and self.num_batches_tracked is not None:
+            factor = self._count_batch(x)
+            unbiased = stop_gradient(var) * (count / binary.maximum(count - 1.0, 1.0))
+            self.running_mean = (1.0 - factor) * self.running_mean + factor * stop_gradient(mean)
+            self.running_var = (1.0 - factor) * self.running_var + factor * unbiased
+        return y
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group: Any = None) -> Module:
+        """``module`` with every ``BatchNorm<n>d`` in it replaced by a ``SyncBatchNorm`` over the same
+        parameters and statistics, as torch's (a BatchNorm given alone comes back converted)."""
+        converted = module
+        if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
+            converted = cls(
+                module.num_features,
+                module.eps,
+                module.momentum,
+                module.affine,
+                module.track_running_stats,
+                process_group,
+                data_format=module.data_format,
+                bias=module.bias is not None,
+            )
+            converted.weight, converted.bias = module.weight, module.bias
+            converted.running_mean, converted.running_var = module.running_mean, module.running_var
+            converted.num_batches_tracked = module.num_batches_tracked
+            converted.training = module.training
+        for name, child in list(module.named_children()):
+            setattr(converted, name, cls.convert_sync_batchnorm(child, process_group))
+        return converted

@@ -28,9 +28,17 @@ from unigrad.backends.api import distribute_hooks as _hooks
 from .device import native_device
 from .runtime import tf_cluster_size
 
-__all__ = ["DataParallelEngine", "replica_update", "stage_call"]
+__all__ = ["DataParallelEngine", "replica_sum", "replica_update", "stage_call"]
 
 _MEAN = tf.distribute.ReduceOp.MEAN
+
+
+def replica_sum(x: Any, group: Any = None) -> Any:
+    """``x`` summed over the replicas in sync (differentiable), or None outside a multi-replica step."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return None
+    return context.all_reduce(tf.distribute.ReduceOp.SUM, x)
 
 
 def _local_devices(devices: Sequence[str] | None) -> list[str]:

@@ -38,6 +38,7 @@ __all__ = [
     "PipelineEngine",
     "backward_for_ddp",
     "process_group",
+    "replica_sum",
     "stage_call",
 ]
 
@@ -125,6 +126,15 @@ def backward_for_ddp(
     finally:
         for x, g in zip(inputs, saved, strict=True):
             x.grad = g
+
+
+def replica_sum(x: Tensor, group: Any = None) -> Tensor | None:
+    """``x`` summed over the replicas of the process group (differentiable), or None for a lone process."""
+    if not dist.is_initialized() or dist.get_world_size(group) == 1:
+        return None
+    from torch.distributed.nn.functional import all_reduce
+
+    return all_reduce(x, group=group or dist.group.WORLD)
 
 
 class DataParallelEngine:
