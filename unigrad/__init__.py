@@ -82,6 +82,7 @@ from .ops.conversion import convert, device_of, to_device, to_numpy
 from .ops.creation import *  # noqa: F403
 from .ops.info import __array_namespace_info__
 from .ops.manipulation import *  # noqa: F403
+from .ops.manipulation import chunk, split
 from .ops.products import *  # noqa: F403
 from .ops.promotion import can_cast, result_type
 from .ops.searching import *  # noqa: F403
@@ -154,6 +155,8 @@ __all__ = [
     # the tensor namespace beyond the modules added below
     "broadcast_shapes",
     "__array_namespace_info__",
+    "split",
+    "chunk",
     # conversion
     "to_numpy",
     "convert",

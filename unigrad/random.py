@@ -26,7 +26,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from .config import active_backend
-from .errors import DTypeError
+from .errors import DTypeError, ShapeError
 from .ops.creation import asarray
 from .types import Array, DeviceLike, DTypeLike
 
@@ -38,6 +38,8 @@ __all__ = [
     "randint",
     "permutation",
     "bernoulli",
+    "categorical",
+    "multinomial",
     "get_state",
     "set_state",
     "default_generator",
@@ -223,6 +225,117 @@ class Generator:
         uniform = self.uniform(size, dtype=_dtypes.float64, device=_device_of(p))
         return astype(less(uniform, astype(p, _dtypes.float64)), dt)
 
+    def categorical(self, logits: Array, num_samples: int = 1) -> Array:
+        """Class indices drawn from the unnormalised log-probabilities ``logits``, with replacement.
+
+        ``logits`` is ``(..., classes)`` (``-inf`` for a class never drawn); the
+        result is int64 ``(..., num_samples)``, as ``tf.random.categorical``
+        for 2-d logits. Backend-neutral: the uniforms come from this generator
+        and are turned into classes by inverting the cumulative distribution in
+        float64, so one seed draws the same samples on every backend (PyTorch's
+        and TensorFlow's own samplers draw different streams).
+
+        Examples:
+            >>> import unigrad as ug
+            >>> ug.random.seed(0)
+            >>> ug.to_numpy(ug.random.categorical(ug.asarray([[0.0, -float("inf"), 0.0]]), 4)).shape
+            (1, 4)
+        """
+        from .ops import statistical, unary
+        from .ops.binary import subtract
+
+        _count(num_samples, "categorical")
+        work = self._as_float64(logits, "categorical")
+        probs = unary.exp(subtract(work, statistical.max(work, axis=-1, keepdims=True)))
+        return self._inverse_cdf(probs, int(num_samples))
+
+    def multinomial(self, probs: Array, num_samples: int, replacement: bool = False) -> Array:
+        """Indices drawn from the weights ``probs`` (``(classes,)`` or ``(rows, classes)``), as
+        ``torch.multinomial``: int64 ``(num_samples,)`` or ``(rows, num_samples)``.
+
+        The weights need not add up to 1, but must be finite, non-negative and
+        not all zero. Without ``replacement`` each index comes at most once per
+        row, in the order drawn (Gumbel-top-k over the weights, which draws as
+        sequential sampling without replacement does); ``num_samples`` must then
+        not exceed the number of classes with non-zero weight. Backend-neutral
+        as :meth:`categorical`: one seed, the same samples on every backend.
+
+        Examples:
+            >>> import unigrad as ug
+            >>> ug.random.seed(0)
+            >>> sorted(ug.to_numpy(ug.random.multinomial(ug.asarray([0.2, 0.0, 0.5, 0.3]), 3)).tolist())
+            [0, 2, 3]
+        """
+        from .ops import unary
+        from .ops.binary import add
+        from .ops.conversion import to_numpy
+        from .ops.searching import topk
+
+        _count(num_samples, "multinomial")
+        if len(probs.shape) not in (1, 2):
+            raise ShapeError(f"multinomial: probs must be 1-d or 2-d, got shape {tuple(probs.shape)}")
+        work = self._as_float64(probs, "multinomial")
+        classes = int(work.shape[-1])
+        if not active_backend().in_graph():  # the weights are read (as torch does) only eagerly
+            values = to_numpy(work)
+            if not np.isfinite(values).all() or (values < 0).any():
+                raise ValueError("multinomial: probs must be finite and non-negative")
+            positive = (values > 0).sum(axis=-1)
+            if (positive == 0).any():
+                raise ValueError("multinomial: every row of probs must have a positive sum")
+            if not replacement and num_samples > positive.min():
+                raise ValueError(
+                    f"multinomial: cannot draw {num_samples} samples without replacement from "
+                    f"{int(positive.min())} classes of non-zero weight"
+                )
+        elif not replacement and num_samples > classes:
+            raise ValueError(
+                f"multinomial: cannot draw {num_samples} samples without replacement from {classes} classes"
+            )
+        if replacement:
+            return self._inverse_cdf(work, int(num_samples))
+        # Gumbel-top-k: log(p) - log(-log(u)), the num_samples largest, in order
+        uniform = self.uniform(tuple(work.shape), dtype=_dtypes.float64, device=_device_of(probs))
+        gumbel = unary.negative(unary.log(unary.negative(unary.log(uniform))))
+        keys = add(unary.log(work), gumbel)
+        return topk(keys, int(num_samples), axis=-1)[1]
+
+    def _as_float64(self, x: Array, name: str) -> Array:
+        from .ops.creation import astype
+
+        if len(x.shape) == 0 or x.shape[-1] == 0:
+            raise ShapeError(
+                f"{name}: needs at least one class (a last axis of size > 0), got shape {tuple(x.shape)}"
+            )
+        dtype = active_backend().dtype_of(x)
+        if dtype.kind != "float":
+            raise DTypeError(f"{name}: expected floating-point weights, got {dtype}")
+        return astype(x, _dtypes.float64)
+
+    def _inverse_cdf(self, weights: Array, num_samples: int) -> Array:
+        """``num_samples`` indices per row of the non-negative float64 ``weights`` (..., classes)."""
+        from .ops import manipulation, statistical
+        from .ops.binary import less, less_equal, minimum, multiply
+        from .ops.creation import astype
+
+        batch = tuple(int(d) for d in weights.shape[:-1])
+        classes = int(weights.shape[-1])
+        cdf = statistical.cumulative_sum(weights, axis=-1)
+        total = cdf[..., classes - 1 :]
+        uniform = self.uniform((*batch, num_samples), dtype=_dtypes.float64, device=_device_of(weights))
+        # the sample is the number of cumulative weights at or below u * total
+        target = manipulation.expand_dims(multiply(uniform, total), axis=-1)
+        below = less_equal(manipulation.expand_dims(cdf, axis=-2), target)
+        found = statistical.sum(astype(below, _dtypes.int64), axis=-1)
+        # u * total may round up to total: then the last class of non-zero weight, not one past it
+        last = statistical.sum(astype(less(cdf, total), _dtypes.int64), axis=-1, keepdims=True)
+        return minimum(found, last)
+
+
+def _count(num_samples: int, name: str) -> None:
+    if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
+        raise ValueError(f"{name}: num_samples must be a positive int, got {num_samples!r}")
+
 
 def _device_of(x: Array) -> str:
     from .ops.conversion import device_of
@@ -284,3 +397,29 @@ def bernoulli(
 ) -> Array:
     """Bernoulli samples from the default generator."""
     return default_generator.bernoulli(p, shape, dtype=dtype, device=device)
+
+
+def categorical(
+    logits: Array, num_samples: int = 1, *, dtype: DTypeLike = None, generator: Generator | None = None
+) -> Array:
+    """Class indices drawn from ``logits`` by ``generator`` (the default one if None); see
+    :meth:`Generator.categorical`. ``dtype``: an integer dtype for the result (int64 by default)."""
+    samples = (generator or default_generator).categorical(logits, num_samples)
+    return samples if dtype is None else _as_int(samples, dtype)
+
+
+def multinomial(
+    probs: Array, num_samples: int, replacement: bool = False, *, generator: Generator | None = None
+) -> Array:
+    """Indices drawn from the weights ``probs`` by ``generator`` (the default one if None), as
+    ``torch.multinomial``; see :meth:`Generator.multinomial`."""
+    return (generator or default_generator).multinomial(probs, num_samples, replacement)
+
+
+def _as_int(samples: Array, dtype: DTypeLike) -> Array:
+    from .ops.creation import astype
+
+    found = _dtypes.as_dtype(dtype)
+    if found.kind not in ("signed", "unsigned"):
+        raise DTypeError(f"categorical: dtype must be an integer dtype, got {found}")
+    return samples if found is _dtypes.int64 else astype(samples, found)

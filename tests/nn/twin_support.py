@@ -219,10 +219,12 @@ def compare(row: Row, dtype: Any, mode: str, shapes: Sequence[tuple[int, ...]] |
             mode == "train"
         ),
         inputs,
-        call=(lambda layer, *xs: order(layer, xs, [ug.asarray(t) for t in targets])) if targets else None,
+        call=(lambda layer, *xs: order(layer, xs, [ug.asarray(t) for t in targets]))
+        if targets or row.call  # (a row's call also orders inputs alone: attention's flags)
+        else None,
         # (ug takes labels of any integer dtype; torch wants int64 for most losses)
         torch_call=(lambda m, *xs: order(m, xs, [torch.as_tensor(as_torch_target(t)) for t in targets]))
-        if targets
+        if targets or row.call
         else None,
         prepare=prepare,
         rtol=row.rtol,

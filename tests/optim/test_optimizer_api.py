@@ -83,6 +83,12 @@ def test_none_gradient_leaves_parameter_and_state_alone(ug_backend):
         ("AdamW", {"lr": 0.01}),
         ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
         ("Adagrad", {"lr": 0.1, "lr_decay": 0.01}),
+        ("NAdam", {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+        ("RAdam", {"lr": 0.01}),
+        ("Adamax", {"lr": 0.01}),
+        ("Adadelta", {"rho": 0.8}),
+        ("ASGD", {"lr": 0.05, "t0": 1}),
+        ("Rprop", {"lr": 0.05}),
     ],
 )
 def test_state_dict_has_torch_layout(ug_backend, name, options):
@@ -97,7 +103,11 @@ def test_state_dict_has_torch_layout(ug_backend, name, options):
         assert entries.keys() == theirs["state"][index].keys()
         assert entries.get("step", 2) == 2 and type(entries.get("step", 2)) is int
         for key, value in entries.items():
-            if key != "step":
+            if not hasattr(value, "shape"):  # a scalar that torch keeps in a 0-d tensor
+                assert key == "step" or float(value) == pytest.approx(
+                    float(theirs["state"][index][key]), rel=1e-12
+                )
+            else:
                 np.testing.assert_allclose(
                     ug.to_numpy(value), theirs["state"][index][key].numpy(), rtol=1e-10
                 )
@@ -136,6 +146,12 @@ RESUMABLE = [
     ("AdamW", {"lr": 0.01}),
     ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "initial_accumulator_value": 0.1}),
+    ("NAdam", {"lr": 0.01, "momentum_decay": 0.01}),
+    ("RAdam", {"lr": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("Adamax", {"lr": 0.01}),
+    ("Adadelta", {"lr": 0.5}),
+    ("ASGD", {"lr": 0.05, "t0": 2}),
+    ("Rprop", {"lr": 0.05}),
 ]
 
 
@@ -147,7 +163,7 @@ def test_state_dict_round_trip(ug_backend, name, options):
 def to_numpy_state(state):
     return {
         "state": {
-            i: {k: v if k == "step" else ug.to_numpy(v) for k, v in e.items()}
+            i: {k: ug.to_numpy(v) if hasattr(v, "shape") else v for k, v in e.items()}
             for i, e in state["state"].items()
         },
         "param_groups": state["param_groups"],
@@ -171,6 +187,18 @@ def test_loads_torch_optim_state_dict(ug_backend):
     optimizer = ug.optim.Adam(params, lr=0.5)
     optimizer.load_state_dict(torch_opt.state_dict())  # tensor steps, torch tensors, extra option keys
     assert optimizer.state_dict()["state"][0]["step"] == 5
+    assert_all_close(ug_steps(optimizer, params, GRADS[5:]), torch_steps(torch_opt, reference, GRADS[5:]))
+
+
+@pytest.mark.parametrize("name, options", [("NAdam", {"lr": 0.01}), ("ASGD", {"lr": 0.05, "t0": 2})])
+def test_loads_torch_optim_scalar_state(ug_backend, name, options):
+    """NAdam's mu_product and ASGD's eta and mu: 0-d tensors in torch, numbers here."""
+    reference = torch_params()
+    torch_opt = getattr(torch.optim, name)(reference, **options)
+    torch_steps(torch_opt, reference, GRADS[:5])
+    params = [ug.nn.Parameter(ug.asarray(p.detach().numpy().copy())) for p in reference]
+    optimizer = getattr(ug.optim, name)(params, lr=0.5)
+    optimizer.load_state_dict(torch_opt.state_dict())
     assert_all_close(ug_steps(optimizer, params, GRADS[5:]), torch_steps(torch_opt, reference, GRADS[5:]))
 
 
@@ -313,3 +341,68 @@ def test_gradients_in_a_structure_are_flattened(ug_backend):
     optimizer.step([[ug.asarray(GRADS[0][0]), None], {"last": ug.asarray(GRADS[0][2])}])
     expected = [INITIAL[0] - 0.1 * GRADS[0][0], INITIAL[1], INITIAL[2] - 0.1 * GRADS[0][2]]
     assert_all_close([ug.to_numpy(p) for p in params], expected)
+
+
+SCHEDULED = [
+    ("SGD", {"momentum": 0.9}),
+    ("SGD", {"momentum": 0.9, "nesterov": True}),
+    ("Adam", {"amsgrad": True}),
+    ("AdamW", {}),
+    ("RMSprop", {"momentum": 0.5}),
+    ("Adagrad", {"lr_decay": 0.01}),
+    ("NAdam", {}),
+    ("RAdam", {}),
+    ("Adamax", {}),
+    ("Adadelta", {}),
+    ("ASGD", {"t0": 3}),
+]
+
+
+@pytest.mark.parametrize("foreach", [False, None], ids=["generic", "fast"])
+@pytest.mark.parametrize("name, options", SCHEDULED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULED)])
+def test_group_lrs_set_between_steps_reach_every_path(ug_backend, name, options, foreach):
+    """Per-group lr and weight decay, and lrs changed between steps (by a scheduler and by hand)."""
+    first, second = {"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.02}
+
+    def run(module, params, step, **extra):
+        optimizer = getattr(module, name)(groups(params, first, second), **options, **extra)
+        scheduler = module.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
+        for i, step_grads in enumerate(GRADS):
+            step(optimizer, params, step_grads)
+            scheduler.step()
+            if i == 4:
+                optimizer.param_groups[1]["lr"] = 0.3
+        return params
+
+    def torch_step(optimizer, params, step_grads):
+        torch_steps(optimizer, params, [step_grads])
+
+    def ug_step(optimizer, params, step_grads):
+        ug_steps(optimizer, params, [step_grads])
+
+    expected = [p.detach().numpy() for p in run(torch.optim, torch_params(), torch_step)]
+    actual = run(ug.optim, ug_params(), ug_step, foreach=foreach)
+    assert_all_close([ug.to_numpy(p) for p in actual], expected)
+
+
+@pytest.mark.backends("tensorflow")
+@pytest.mark.parametrize("name, options", SCHEDULED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULED)])
+def test_group_lrs_reach_a_compiled_step(ug_backend, name, options):
+    """In a traced step the lrs are variables the graph reads: a scheduler's changes reach it."""
+    first, second = {"lr": 0.05, "weight_decay": 0.1}, {"lr": 0.02}
+    reference = torch_params()
+    torch_opt = getattr(torch.optim, name)(groups(reference, first, second), **options)
+    torch_scheduler = torch.optim.lr_scheduler.StepLR(torch_opt, step_size=2, gamma=0.5)
+    params = ug_params()
+    optimizer = getattr(ug.optim, name)(groups(params, first, second), **options)
+    scheduler = ug.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+    compiled = ug.function(lambda grads: optimizer.step(grads))
+    for step_grads in GRADS:
+        torch_steps(torch_opt, reference, [step_grads])
+        torch_scheduler.step()
+        compiled([ug.asarray(g) for g in step_grads])
+        scheduler.step()
+    assert_all_close([ug.to_numpy(p) for p in params], [p.detach().numpy() for p in reference], rtol=1e-9)
+    saved = optimizer.state_dict()["state"][0]  # scalars as numbers, though the graph kept them in variables
+    assert all(isinstance(saved[k], float) for k in optimizer.scalar_state)
+    assert isinstance(saved.get("step", 0), int)  # (SGD counts no steps)

@@ -42,7 +42,22 @@ CASES = [
     ("Adagrad", {"lr": 0.1}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.05, "weight_decay": 0.1}),
     ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.5, "eps": 1e-6}),
+    ("NAdam", {}),
+    ("NAdam", {"lr": 0.01, "betas": (0.8, 0.99), "momentum_decay": 0.05, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("RAdam", {"lr": 0.01}),  # rho_t > 5 from step 6 on
+    ("RAdam", {"lr": 0.01, "betas": (0.5, 0.9), "eps": 1e-4, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("Adamax", {}),
+    ("Adamax", {"lr": 0.01, "betas": (0.3, 0.9), "eps": 1e-3, "weight_decay": 0.1}),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.5, "eps": 1e-3, "weight_decay": 0.1}),
+    ("ASGD", {}),
+    ("ASGD", {"lr": 0.05, "lambd": 0.1, "alpha": 0.5, "t0": 4, "weight_decay": 0.1}),  # averaging from step 5
+    ("Rprop", {}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (0.01, 0.1)}),
 ]
+FLOAT32_CASES = [3, 4, 9, 11, 15, 17, 20, 21, 23, 26, 28, 30, 32]
 IDS = [f"{name}-" + "-".join(f"{k}={v}" for k, v in options.items()) for name, options in CASES]
 
 
@@ -96,7 +111,7 @@ def test_matches_torch_optim_float64(ug_backend, case, foreach):
 
 
 @pytest.mark.parametrize("foreach", [False, None], ids=["generic", "fast"])
-@pytest.mark.parametrize("case", [3, 4, 9, 11, 15, 17], ids=[IDS[i] for i in (3, 4, 9, 11, 15, 17)])
+@pytest.mark.parametrize("case", FLOAT32_CASES, ids=[IDS[i] for i in FLOAT32_CASES])
 def test_matches_torch_optim_float32(ug_backend, case, foreach):
     expected = torch_reference(case, np.float32)
     assert_histories(unigrad_run(case, np.float32, foreach), expected, rtol=2e-5, atol=2e-6)
@@ -105,6 +120,8 @@ def test_matches_torch_optim_float32(ug_backend, case, foreach):
 @pytest.mark.parametrize("case", range(len(CASES)), ids=IDS)
 def test_fast_path_agrees_with_generic_path(ug_backend, case):
     name, options = CASES[case]
+    if getattr(ug.optim, name).fast_path is None:
+        pytest.skip(f"{name} has no fast path")
     if ug_backend == "tensorflow" and (name == "RMSprop" or options.get("dampening")):
         pytest.skip(
             "no TensorFlow fused op computes this (see test_foreach_true_where_there_is_no_fast_path)"
@@ -187,3 +204,117 @@ def test_tape_gradients_of_a_quadratic_loss(ug_backend):
             loss = ug.sum(ug.square(ug.matmul(A, w) - B))
         optimizer.step(tape.gradient(loss, [w]))
         np.testing.assert_allclose(ug.to_numpy(w), reference.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+# -- LBFGS: a closure that gives the loss and the gradients, several evaluations a step --------
+
+LBFGS_CASES = [
+    {},
+    {"line_search_fn": "strong_wolfe"},
+    {"lr": 0.5, "max_iter": 7, "history_size": 3},
+    {"line_search_fn": "strong_wolfe", "max_iter": 4, "max_eval": 9, "history_size": 2},
+    {"lr": 0.8, "tolerance_grad": 1e-3, "tolerance_change": 1e-4},
+]
+
+
+def torch_objective(w0, w1, w2):
+    return torch.sum((w0**2 - 0.5) ** 2) + torch.sum(torch.exp(0.3 * w1) - w1) + 3 * (w2 - 2.0) ** 2
+
+
+def ug_objective(w0, w1, w2):
+    return ug.sum(ug.square(ug.square(w0) - 0.5)) + ug.sum(ug.exp(w1 * 0.3) - w1) + 3 * ug.square(w2 - 2.0)
+
+
+def torch_lbfgs_history(options, steps=3):
+    initial, _ = data(np.float64)
+    params = [torch.nn.Parameter(torch.tensor(a)) for a in initial]
+    optimizer = torch.optim.LBFGS(params, **options)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = torch_objective(*params)
+        loss.backward()
+        return loss
+
+    history = []
+    for _ in range(steps):
+        loss = optimizer.step(closure).item()
+        history.append((loss, [p.detach().numpy().copy() for p in params]))
+    return history, optimizer
+
+
+def ug_closure(params):
+    def closure():
+        with ug.GradientTape() as tape:
+            loss = ug_objective(*params)
+        return loss, tape.gradient(loss, params)
+
+    return closure
+
+
+@pytest.mark.parametrize("options", LBFGS_CASES, ids=[str(i) for i in range(len(LBFGS_CASES))])
+def test_lbfgs_matches_torch(ug_backend, options):
+    expected, reference = torch_lbfgs_history(options)
+    initial, _ = data(np.float64)
+    params = [ug.nn.Parameter(ug.asarray(a.copy())) for a in initial]
+    optimizer = ug.optim.LBFGS(params, **options)
+    closure = ug_closure(params)
+    for step, (loss, want) in enumerate(expected):
+        got = float(ug.to_numpy(optimizer.step(closure)))
+        assert got == pytest.approx(loss, rel=1e-9), f"loss at step {step}"
+        assert_histories([[np.array(ug.to_numpy(p)) for p in params]], [want], rtol=1e-8, atol=1e-10)
+    ours, theirs = optimizer.state_dict()["state"][0], reference.state_dict()["state"][0]
+    assert ours.keys() == theirs.keys()
+    assert (ours["func_evals"], ours["n_iter"]) == (theirs["func_evals"], theirs["n_iter"])
+    assert len(ours["old_dirs"]) == len(theirs["old_dirs"])
+
+
+def test_lbfgs_resumes_from_torch_state_dict(ug_backend):
+    options = {"history_size": 4, "max_iter": 5}
+    expected, _ = torch_lbfgs_history(options, steps=4)
+    _, reference = torch_lbfgs_history(options, steps=2)
+    params = [ug.nn.Parameter(ug.asarray(a.copy())) for a in expected[1][1]]
+    optimizer = ug.optim.LBFGS(params, **options)
+    optimizer.load_state_dict(reference.state_dict())
+    closure = ug_closure(params)
+    for _, want in expected[2:]:
+        optimizer.step(closure)
+        assert_histories([[np.array(ug.to_numpy(p)) for p in params]], [want], rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.backends("torch")
+def test_lbfgs_takes_a_pytorch_closure(ug_backend):
+    """loss.backward() and return loss: the gradients are read from the parameters' .grad."""
+    expected, _ = torch_lbfgs_history({})
+    initial, _ = data(np.float64)
+    params = [ug.nn.Parameter(ug.asarray(a.copy())) for a in initial]
+    optimizer = ug.optim.LBFGS(params)
+
+    def closure():
+        for p in params:
+            p.grad = None
+        loss = torch_objective(*params)
+        loss.backward()
+        return loss
+
+    for _, want in expected:
+        optimizer.step(closure)
+        assert_histories([[np.array(ug.to_numpy(p)) for p in params]], [want], rtol=1e-8, atol=1e-10)
+
+
+def test_lbfgs_errors(ug_backend):
+    w = ug.nn.Parameter(ug.ones(2))
+    with pytest.raises(
+        ug.optim.OptimizerError, match="line_search_fn must be None or 'strong_wolfe', got 'armijo'"
+    ):
+        ug.optim.LBFGS([w], line_search_fn="armijo")
+    with pytest.raises(ug.optim.OptimizerError, match=r"LBFGS takes one parameter group \(as PyTorch's\)"):
+        ug.optim.LBFGS([{"params": [w]}, {"params": [ug.nn.Parameter(ug.ones(1))]}])
+    optimizer = ug.optim.LBFGS([w])
+    with pytest.raises(TypeError, match="takes a closure that returns \\(loss, grads\\), got list"):
+        optimizer.step([ug.ones(2)])
+    if ug_backend != "torch":  # (torch parameters have .grad: a bare loss is a PyTorch closure there)
+        with pytest.raises(ug.optim.OptimizerError, match=r"closure returned a .*; return \(loss, grads\)"):
+            optimizer.step(lambda: ug.sum(w))
+    with pytest.raises(ug.optim.OptimizerError, match="returned 2 gradients for 1 parameters"):
+        optimizer.step(lambda: (ug.sum(w), [ug.ones(2), ug.ones(2)]))

@@ -77,14 +77,14 @@ def test_validation_split_takes_the_last_samples_before_shuffling(ug_backend):
     with ug.use_backend(ug_backend):
         model = Recorder()
     history = quiet_fit(model, x, y, epochs=2, batch_size=3, validation_split=0.25, seed=0)
-    # Keras' rule: ceil(10 * 0.75) = 8 samples train, the last 2 validate
+    # Keras' rule: floor(10 * 0.75) = 7 samples train, the last 3 validate
     trained = model.ids(training=True)
-    assert sorted(np.concatenate(trained[:3])) == list(range(8)) == sorted(np.concatenate(trained[3:]))
-    assert [len(ids) for ids in trained] == [3, 3, 2, 3, 3, 2]
-    assert model.ids(training=False) == [[8, 9], [8, 9]]
+    assert sorted(np.concatenate(trained[:3])) == list(range(7)) == sorted(np.concatenate(trained[3:]))
+    assert [len(ids) for ids in trained] == [3, 3, 1, 3, 3, 1]
+    assert model.ids(training=False) == [[7, 8, 9], [7, 8, 9]]
     assert "val_loss" in history.history
     with pytest.raises(ValueError, match="both need at least one"):
-        quiet_fit(model, x[:2], y[:2], validation_split=0.1)
+        quiet_fit(model, x[:2], y[:2], validation_split=0.6)  # floor(2 * 0.4) = 0 left to train
 
 
 def test_shuffling_is_seeded_and_the_same_on_every_backend():

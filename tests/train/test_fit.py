@@ -122,7 +122,7 @@ def test_bad_arguments_are_named():
     model = mlp("torch" if "torch" in ug.available_backends() else "tensorflow")
     opt = sgd(model)
     with pytest.raises(ValueError, match="unknown loss"):
-        ug.fit(model, x, y, loss="hinge", optimizer=opt, verbose=False)
+        ug.fit(model, x, y, loss="not_a_loss", optimizer=opt, verbose=False)
     with pytest.raises(ValueError, match="on_nan"):
         ug.fit(model, x, y, loss="mse", optimizer=opt, on_nan="ignore", verbose=False)
     with pytest.raises(ValueError, match="compile"):

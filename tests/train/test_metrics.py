@@ -49,7 +49,7 @@ def test_mse_and_mae_against_numpy(ug_backend):
 
 def test_names_resolve():
     assert metrics.get_metric("accuracy").name == "accuracy"
-    assert metrics.get_metric("acc").name == "accuracy"
+    assert metrics.get_metric("acc").name == "acc"  # named as given, as Keras logs it
     assert not metrics.get_metric("accuracy").from_logits
     assert metrics.get_metric("accuracy", F.binary_cross_entropy_with_logits).from_logits
     assert metrics.get_metric("mse").name == "mse" and metrics.get_metric("MAE").name == "mae"
@@ -65,9 +65,10 @@ def test_names_resolve():
     with pytest.raises(ValueError, match="unique"):
         metrics.get_metrics(["mse", metrics.Metric(max_error, "mse")], None)
     assert metrics.get_loss("cross_entropy") is F.cross_entropy
-    assert metrics.get_loss("MSE") is F.mse_loss
+    assert metrics.get_loss("MSE_LOSS") is F.mse_loss
+    assert isinstance(metrics.get_loss("MSE"), ug.train.losses.MeanSquaredError)  # Keras' name: Keras' loss
     with pytest.raises(ValueError, match="unknown loss"):
-        metrics.get_loss("hinge")
+        metrics.get_loss("not_a_loss")
 
 
 def test_evaluate_weighs_batches_by_size(ug_backend):

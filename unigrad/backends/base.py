@@ -140,6 +140,10 @@ class Backend:
         """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
         return sorted(n for n, f in self.__dict__.items() if getattr(f, "_unigrad_missing", False))
 
+    def topk(self, x: Any, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """The default ``topk`` (:func:`unigrad.topk`): a stable ``argsort``, then the first ``k``."""
+        return _searching.sorted_topk(self, x, k, axis, largest, sorted)
+
     def labels_checked_by_kernel(self, labels: Any) -> bool:
         """Whether this backend's ``nn_sparse_cross_entropy`` itself raises for ``labels`` out of range.
 

@@ -45,7 +45,7 @@ from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .fold import Fold, Unfold
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
-from .linear import Flatten, Identity, Linear, Unflatten
+from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -115,7 +115,14 @@ from .pooling_adaptive import (
     LPPool3d,
 )
 from .rnn import LSTM
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .upsampling import (
     ChannelShuffle,
     PixelShuffle,
@@ -151,6 +158,7 @@ __all__ = [
     "Parameter",
     "IncompatibleKeys",
     "Linear",
+    "Bilinear",
     "Identity",
     "Flatten",
     "Unflatten",
@@ -194,6 +202,7 @@ __all__ = [
     "AlphaDropout",
     "FeatureAlphaDropout",
     "Embedding",
+    "EmbeddingBag",
     "LayerNorm",
     "Conv1d",
     "Conv2d",
@@ -231,6 +240,11 @@ __all__ = [
     "LocalResponseNorm",
     "LSTM",
     "MultiheadAttention",
+    "TransformerEncoderLayer",
+    "TransformerEncoder",
+    "TransformerDecoderLayer",
+    "TransformerDecoder",
+    "Transformer",
     "L1Loss",
     "MSELoss",
     "SmoothL1Loss",

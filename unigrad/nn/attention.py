@@ -6,10 +6,9 @@ from typing import Any
 
 from ..errors import ShapeError
 from ..ops import manipulation
-from ..ops._checks import shape_of
 from . import init
 from .functional._arguments import static_shape
-from .functional.attention import multi_head_attention
+from .functional.attention import check_masks, multi_head_attention
 from .linear import Linear
 from .module import Module
 from .parameter import Parameter
@@ -26,14 +25,16 @@ class MultiheadAttention(Module):
     ``average_attn_weights=False`` (``(N, num_heads, L, S)``), and ``None``
     with ``need_weights=False``. Masks as PyTorch: ``key_padding_mask`` ``(N, S)``
     and ``attn_mask`` ``(L, S)`` or ``(N * num_heads, L, S)``, boolean (True may
-    not attend) or float (added to the scores).
+    not attend) or float (added to the scores); ``is_causal=True`` is a hint that
+    ``attn_mask`` is the causal mask.
 
     Parameters carry PyTorch's names and layouts: ``in_proj_weight`` ``(3E, E)``
     (or ``q_proj_weight``, ``k_proj_weight``, ``v_proj_weight`` when ``kdim`` or
-    ``vdim`` differ from E), ``in_proj_bias`` ``(3E,)``, ``out_proj`` a
-    :class:`Linear`; Xavier-uniform projections and zero biases, as PyTorch.
-    Attention dropout draws its masks from ``ug.random``. ``add_bias_kv`` and
-    ``add_zero_attn`` are not supported.
+    ``vdim`` differ from E), ``in_proj_bias`` ``(3E,)``, ``bias_k`` and ``bias_v``
+    ``(1, 1, E)`` with ``add_bias_kv``, ``out_proj`` a :class:`Linear`;
+    Xavier-uniform projections, Xavier-normal ``bias_k``/``bias_v`` and zero
+    biases, as PyTorch. ``add_zero_attn`` appends a zero key and value.
+    Attention dropout draws its masks from ``ug.random``.
 
     Examples:
         >>> import unigrad as ug
@@ -59,9 +60,12 @@ class MultiheadAttention(Module):
         dtype: Any = None,
     ) -> None:
         super().__init__()
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
-        if num_heads < 1 or embed_dim % num_heads:
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(
+                f"MultiheadAttention: embed_dim and num_heads must be greater than 0, got "
+                f"embed_dim={embed_dim} and num_heads={num_heads}"
+            )
+        if embed_dim % num_heads:
             raise ValueError(
                 f"MultiheadAttention: embed_dim ({embed_dim}) must divide by num_heads ({num_heads})"
             )
@@ -71,23 +75,31 @@ class MultiheadAttention(Module):
         self.dropout, self.batch_first = dropout, batch_first
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
         self.head_dim = embed_dim // num_heads
-        if self.kdim == embed_dim and self.vdim == embed_dim:
+        # parameters drawn in torch's order (_reset_parameters): projections, then bias_k and bias_v
+        if self._qkv_same_embed_dim:
             self.in_proj_weight = Parameter(init.xavier_uniform((3 * embed_dim, embed_dim), dtype=dtype))
             self.q_proj_weight = self.k_proj_weight = self.v_proj_weight = None
         else:
-            self.in_proj_weight = None
             self.q_proj_weight = Parameter(init.xavier_uniform((embed_dim, embed_dim), dtype=dtype))
             self.k_proj_weight = Parameter(init.xavier_uniform((embed_dim, self.kdim), dtype=dtype))
             self.v_proj_weight = Parameter(init.xavier_uniform((embed_dim, self.vdim), dtype=dtype))
+            self.in_proj_weight = None
         self.in_proj_bias = Parameter(init.zeros((3 * embed_dim,), dtype)) if bias else None
+        if add_bias_kv:
+            std = (2.0 / (2 * embed_dim)) ** 0.5  # xavier_normal_ of (1, 1, E): fan_in = fan_out = E
+            self.bias_k = Parameter(init.normal((1, 1, embed_dim), 0.0, std, dtype))
+            self.bias_v = Parameter(init.normal((1, 1, embed_dim), 0.0, std, dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         if bias:
             self.out_proj.bias = Parameter(init.zeros((embed_dim,), dtype))
 
     def _check(self, query: Any, key: Any, value: Any) -> tuple[tuple[int, ...], ...]:
-        known = static_shape
-        shapes = tuple(known(t, "MultiheadAttention") or () for t in (query, key, value))
+        shapes = tuple(static_shape(t, "MultiheadAttention") or () for t in (query, key, value))
         ranks = {len(s) for s in shapes}
         layout = "(N, L, {})" if self.batch_first else "(L, N, {})"
         expected = ", ".join(layout.format(d) for d in (self.embed_dim, self.kdim, self.vdim))
@@ -116,27 +128,30 @@ class MultiheadAttention(Module):
         need_weights: bool = True,
         attn_mask: Any = None,
         average_attn_weights: bool = True,
+        is_causal: bool = False,
     ) -> tuple[Any, Any]:
         shapes = self._check(query, key, value)
-        unbatched = len(shapes[0]) == 2
+        batched = len(shapes[0]) == 3
+        if is_causal and attn_mask is None:
+            raise ValueError(
+                "MultiheadAttention: is_causal=True is a hint that needs the causal attn_mask; give it"
+            )
+        seq_first = [s[:-1] for s in shapes[:2]]  # (L, N), or (L,) unbatched
+        if batched and self.batch_first:
+            seq_first = [s[::-1] for s in seq_first]
+        check_masks(
+            "MultiheadAttention",
+            (tuple(seq_first[0]), tuple(seq_first[1])),
+            self.num_heads,
+            key_padding_mask,
+            attn_mask,
+            batched,
+        )
         batch_axis = 0 if self.batch_first else 1
-        if unbatched:
+        if not batched:
             query, key, value = (manipulation.expand_dims(t, axis=batch_axis) for t in (query, key, value))
             if key_padding_mask is not None:
                 key_padding_mask = manipulation.expand_dims(key_padding_mask, axis=0)
-        n = int(query.shape[batch_axis])
-        target, source = int(query.shape[1 - batch_axis]), int(key.shape[1 - batch_axis])
-        if key_padding_mask is not None and shape_of(key_padding_mask) != (n, source):
-            raise ShapeError(
-                f"MultiheadAttention: expected key_padding_mask of shape {(n, source)}, "
-                f"got {shape_of(key_padding_mask)}"
-            )
-        masks = ((target, source), (n * self.num_heads, target, source))
-        if attn_mask is not None and shape_of(attn_mask) not in masks:
-            raise ShapeError(
-                f"MultiheadAttention: expected attn_mask of shape {(target, source)} or "
-                f"{(n * self.num_heads, target, source)}, got {shape_of(attn_mask)}"
-            )
         separate = (
             None
             if self.in_proj_weight is not None
@@ -159,8 +174,14 @@ class MultiheadAttention(Module):
             self.dropout,
             self.training,
             self.batch_first,
+            self.bias_k,
+            self.bias_v,
+            self.add_zero_attn,
+            None,
+            None,
+            is_causal,
         )
-        if unbatched:
+        if not batched:
             output = manipulation.squeeze(output, axis=batch_axis)
             weights = None if weights is None else manipulation.squeeze(weights, axis=0)
         return output, weights

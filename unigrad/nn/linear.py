@@ -1,4 +1,4 @@
-"""``Linear``, ``Identity``, ``Flatten`` and ``Unflatten``."""
+"""``Linear``, ``Bilinear``, ``Identity``, ``Flatten`` and ``Unflatten``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Linear", "Identity", "Flatten", "Unflatten"]
+__all__ = ["Linear", "Bilinear", "Identity", "Flatten", "Unflatten"]
 
 
 class Linear(Module):
@@ -41,8 +41,58 @@ class Linear(Module):
         )
 
 
+class Bilinear(Module):
+    """``y = x1 @ weight @ x2 + bias`` per output feature, initialised as PyTorch's ``nn.Bilinear``.
+
+    ``weight`` is ``(out_features, in1_features, in2_features)`` and ``bias``
+    ``(out_features,)``, both drawn from U(-1/sqrt(in1_features), 1/sqrt(in1_features)).
+
+    Examples:
+        >>> import unigrad as ug
+        >>> layer = ug.nn.Bilinear(3, 4, 2)
+        >>> tuple(layer.weight.shape), tuple(layer(ug.ones((5, 3)), ug.ones((5, 4))).shape)
+        ((2, 3, 4), (5, 2))
+    """
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features, self.out_features = in1_features, in2_features, out_features
+        bound = 1.0 / math.sqrt(in1_features) if in1_features else 0.0
+        shape = (out_features, in1_features, in2_features)
+        self.weight = Parameter(init.uniform(shape, -bound, bound, dtype))
+        self.bias = Parameter(init.uniform((out_features,), -bound, bound, dtype)) if bias else None
+        if device is not None:
+            self.to(device)
+
+    def forward(self, input1: Any, input2: Any) -> Any:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
+
+
 class Identity(Module):
-    """Returns its input."""
+    """Returns its input; takes and ignores any constructor arguments, as torch's.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> ug.to_numpy(ug.nn.Identity(54, unused="x")(ug.ones(2))).tolist()
+        [1.0, 1.0]
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
 
     def forward(self, x: Any) -> Any:
         return x

@@ -373,25 +373,31 @@ class Module:
     def __repr__(self) -> str:
         return module_state.module_repr(self)
 
-    # -- training (unigrad.train.fit) ------------------------------------------
+    # -- Keras habits (unigrad.train.keras_habits, over unigrad.fit) -----------
 
-    def fit(self, x: Any = None, y: Any = None, **options: Any) -> Any:
-        """Train this model: :func:`unigrad.fit` with ``self`` as the model; returns the history."""
-        from ..train.fit import fit
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None, **kw: Any) -> None:
+        """Keras' ``compile``, by Keras' names (``"adam"``, ``"mse"``, ...): see ``keras_habits``."""
+        from ..train import keras_habits
 
-        return fit(self, x, y, **options)
+        keras_habits.compile(self, optimizer, loss, metrics, **kw)
 
-    def evaluate(self, x: Any, y: Any = None, **options: Any) -> dict[str, float]:
-        """:func:`unigrad.evaluate` of this model: mean loss and metrics over the data."""
-        from ..train.fit import evaluate
+    def fit(self, x: Any = None, y: Any = None, *args: Any, **options: Any) -> Any:
+        """Train this model, as Keras' ``fit`` (or :func:`unigrad.fit` given ``loss=`` and ``optimizer=``)."""
+        from ..train import keras_habits
 
-        return evaluate(self, x, y, **options)
+        return keras_habits.fit(self, x, y, *args, **options)
 
-    def predict(self, x: Any, **options: Any) -> Any:
-        """:func:`unigrad.predict` of this model: its outputs, batch by batch, concatenated."""
-        from ..train.fit import predict
+    def evaluate(self, x: Any = None, y: Any = None, *args: Any, **options: Any) -> Any:
+        """The compiled loss and metrics over the data, as Keras' ``evaluate``; see ``keras_habits``."""
+        from ..train import keras_habits
 
-        return predict(self, x, **options)
+        return keras_habits.evaluate(self, x, y, *args, **options)
+
+    def predict(self, x: Any, *args: Any, **options: Any) -> Any:
+        """This model's outputs as NumPy arrays, batch by batch, as Keras' ``predict``."""
+        from ..train import keras_habits
+
+        return keras_habits.predict(self, x, *args, **options)
 
     # -- native models (unigrad.adapters) --------------------------------------
 

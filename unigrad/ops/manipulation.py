@@ -7,6 +7,11 @@ generated from the signature below (see :mod:`unigrad.ops._dispatch`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import AxisError, ShapeError
 from ..types import Array
 from ._dispatch import op
 
@@ -127,3 +132,94 @@ def take_along_axis(x: Array, indices: Array, /, *, axis: int = -1) -> Array:
 
     Indices are checked as in :func:`take`.
     """
+
+
+# --- written over the ops above: no backend function of their own ------------------------------
+# (not in __all__, which lists what every backend carries; ``unigrad`` exports them by name)
+
+
+def split(x: Array, split_size_or_sections: int | Sequence[int], axis: int = 0) -> tuple[Array, ...]:
+    """``x`` cut along ``axis`` into pieces, as ``torch.split`` (not ``numpy.split``).
+
+    An int is the size of each piece (the last one smaller where the axis does
+    not divide evenly); a list gives each piece's size, and must add up to the
+    axis' size. The pieces are slices of ``x`` (views where the framework has
+    them), so gradients flow through them on every backend. The size of the
+    axis must be known (not a traced graph's unknown batch axis).
+
+    Examples:
+        >>> import unigrad as ug
+        >>> [ug.to_numpy(p).tolist() for p in ug.split(ug.arange(5), 2)]
+        [[0, 1], [2, 3], [4]]
+        >>> [tuple(p.shape) for p in ug.split(ug.ones((2, 6)), [1, 5], axis=1)]
+        [(2, 1), (2, 5)]
+    """
+    ndim, size = _axis_size("ug.split", x, axis)
+    if isinstance(split_size_or_sections, (int, np.integer)) and not isinstance(split_size_or_sections, bool):
+        step = int(split_size_or_sections)
+        if step < 0 or (step == 0 and size != 0):
+            raise ShapeError(
+                f"ug.split: split_size must be positive (0 only for an empty axis), got {step} "
+                f"for axis {axis} of size {size}"
+            )
+        sizes = [min(step, size - start) for start in range(0, size, step)] if size else [0]
+    elif isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if any(s < 0 for s in sizes) or sum(sizes) != size:
+            raise ShapeError(
+                f"ug.split: section sizes {sizes} must be non-negative and add up to {size}, "
+                f"the size of axis {axis} of shape {tuple(x.shape)}"
+            )
+    else:
+        raise TypeError(
+            "ug.split: split_size_or_sections must be an int or a list of ints, "
+            f"got {type(split_size_or_sections).__name__}"
+        )
+    return _pieces(x, ndim, axis, sizes)
+
+
+def chunk(x: Array, chunks: int, axis: int = 0) -> tuple[Array, ...]:
+    """``x`` cut into ``chunks`` pieces along ``axis``, as ``torch.chunk``.
+
+    Each piece has ``ceil(size / chunks)`` elements along the axis, the last
+    one fewer; so there may be fewer than ``chunks`` pieces (``torch.chunk``
+    does the same: 6 elements in 4 chunks are 3 pieces of 2). An empty axis
+    gives ``chunks`` empty pieces. The pieces are slices, as in :func:`split`.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> [ug.to_numpy(p).tolist() for p in ug.chunk(ug.arange(5), 3)]
+        [[0, 1], [2, 3], [4]]
+    """
+    if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
+        raise TypeError(f"ug.chunk: chunks must be an int, got {type(chunks).__name__}")
+    if chunks <= 0:
+        raise ShapeError(f"ug.chunk: chunks must be greater than 0, got {chunks}")
+    ndim, size = _axis_size("ug.chunk", x, axis)
+    if size == 0:
+        return _pieces(x, ndim, axis, [0] * int(chunks))
+    step = -(-size // int(chunks))
+    return _pieces(x, ndim, axis, [min(step, size - start) for start in range(0, size, step)])
+
+
+def _axis_size(op: str, x: Array, axis: int) -> tuple[int, int]:
+    shape = tuple(x.shape)
+    ndim = len(shape)
+    if not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise AxisError(
+            f"{op}: axis {axis} is out of range for an array of {ndim} dimensions (shape {shape}); "
+            f"valid axes are {-ndim} to {ndim - 1}"
+        )
+    size = shape[axis]
+    if size is None:
+        raise ShapeError(f"{op}: axis {axis} of shape {shape} has no known size (inside a traced graph)")
+    return ndim, int(size)
+
+
+def _pieces(x: Array, ndim: int, axis: int, sizes: Sequence[int]) -> tuple[Array, ...]:
+    before = (slice(None),) * (int(axis) % ndim)
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(x[(*before, slice(start, start + size))])
+        start += size
+    return tuple(pieces)

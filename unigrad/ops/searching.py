@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ShapeError
 from ..types import Array, ArrayLike
 from ._dispatch import binary_op, op
 
@@ -26,6 +27,7 @@ __all__ = [
     "unique_values",
     "argsort",
     "sort",
+    "topk",
 ]
 
 
@@ -92,3 +94,55 @@ def argsort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bo
 @op
 def sort(x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
     """``x`` sorted along ``axis``; stable by default."""
+
+
+@op
+def topk(
+    x: Array, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True
+) -> tuple[Array, Array]:
+    """The ``k`` largest (``largest=False``: smallest) elements along ``axis``, as ``torch.topk``.
+
+    Returns ``(values, indices)`` (a named tuple on PyTorch and TensorFlow): ``values`` in
+    ``x``'s dtype, differentiable (the gradient goes to the elements picked),
+    and ``indices`` int64, both of ``x``'s shape with ``k`` along ``axis``.
+    With ``sorted=True`` (the default) they come largest first (smallest first
+    for ``largest=False``). NaN counts as larger than every number, as in
+    PyTorch. Ties: TensorFlow (and the default for other backends) gives the
+    lower index first; PyTorch's kernel promises no order among equal values.
+    ``k`` outside ``[0, size of axis]`` raises :class:`unigrad.ShapeError`.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> values, indices = ug.topk(ug.asarray([1.0, 4.0, 2.0, 3.0]), 2)
+        >>> ug.to_numpy(values).tolist(), ug.to_numpy(indices).tolist()
+        ([4.0, 3.0], [1, 3])
+    """
+
+
+def sorted_topk(
+    backend: Any, x: Array, k: int, axis: int = -1, largest: bool = True, sorted: bool = True
+) -> tuple[Array, Array]:
+    """:func:`topk` over a backend's ``argsort`` and ``take_along_axis``: the default of a backend
+    without a ``topk`` of its own (a stable sort, so ties keep the lower index first)."""
+    shape = tuple(x.shape)
+    ndim = len(shape)
+    moved = ndim == 0
+    if moved:  # a 0-d tensor is one element along its only "axis", as PyTorch has it
+        x, shape, ndim = backend.reshape(x, (1,)), (1,), 1
+    position = axis % ndim if -ndim <= axis < ndim else axis
+    check_topk(k, position, shape[position])
+    order = backend.argsort(x, axis=position, descending=largest, stable=True)
+    indices = order[(*(slice(None),) * position, slice(0, k))]
+    values = backend.take_along_axis(x, indices, axis=position)
+    indices = backend.astype(indices, "int64")
+    if moved:
+        values, indices = backend.reshape(values, ()), backend.reshape(indices, ())
+    return values, indices
+
+
+def check_topk(k: int, axis: int, size: int) -> None:
+    """Raise :class:`unigrad.ShapeError` unless ``0 <= k <= size`` (the size of ``axis``)."""
+    if not 0 <= k <= size:
+        raise ShapeError(
+            f"ug.topk: k={k} is out of range for axis {axis} of size {size}; k must be in [0, {size}]"
+        )

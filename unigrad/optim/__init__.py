@@ -20,13 +20,20 @@ Examples:
 
 from __future__ import annotations
 
-from . import schedules, transforms
+from . import lr_scheduler, schedules, transforms
 from ._checks import OptimizerError
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
+from .asgd import ASGD
 from .clipping import clip_grad_norm, clip_grad_value
+from .lbfgs import LBFGS
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = [
@@ -37,8 +44,16 @@ __all__ = [
     "AdamW",
     "RMSprop",
     "Adagrad",
+    "NAdam",
+    "RAdam",
+    "Adamax",
+    "Adadelta",
+    "ASGD",
+    "Rprop",
+    "LBFGS",
     "clip_grad_norm",
     "clip_grad_value",
+    "lr_scheduler",
     "schedules",
     "transforms",
 ]

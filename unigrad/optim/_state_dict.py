@@ -25,7 +25,7 @@ def state_dict(optimizer: Optimizer) -> dict[str, Any]:
             for i, p in zip(indices, group["params"], strict=True):
                 found = optimizer._state.get(id(p))
                 if found:  # (torch leaves out parameters without state, e.g. SGD's without momentum)
-                    state[i] = {k: _snapshot(k, v) for k, v in found.items()}
+                    state[i] = {k: _snapshot(k, v, optimizer.scalar_state) for k, v in found.items()}
             index += len(indices)
             groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": indices})
     return {"state": state, "param_groups": groups}
@@ -59,7 +59,10 @@ def load_state_dict(optimizer: Optimizer, state_dict: Mapping[str, Any]) -> None
             p = by_index.get(int(key))
             if p is None:
                 raise OptimizerError(f"the state dict has state for parameter {key}, which no group has")
-            state[id(p)] = {name: _loaded(name, value, p, int(key)) for name, value in entries.items()}
+            state[id(p)] = {
+                name: _loaded(name, value, p, int(key), optimizer.scalar_state)
+                for name, value in entries.items()
+            }
     is_variable = optimizer._backend.optim_is_state_variable
     for key, entries in state.items():
         # a compiled step holds on to the variables it was traced with: fill them
@@ -75,15 +78,19 @@ def load_state_dict(optimizer: Optimizer, state_dict: Mapping[str, Any]) -> None
         group.update(merged)
 
 
-def _snapshot(name: str, value: Any) -> Any:
+def _snapshot(name: str, value: Any, scalars: tuple[str, ...]) -> Any:
     if name == "step" and is_tensor_like(value):  # a compiled step keeps it in a variable
         return int(float(to_numpy(value)))
+    if name in scalars and is_tensor_like(value):  # (so does it scalar state)
+        return float(to_numpy(value))
     return asarray(value, copy=True) if is_tensor_like(value) else value
 
 
-def _loaded(name: str, value: Any, p: Any, index: int) -> Any:
+def _loaded(name: str, value: Any, p: Any, index: int, scalars: tuple[str, ...]) -> Any:
     if name == "step":
         return int(float(value))  # torch.optim keeps it as a 0-d tensor; unigrad as an int
+    if name in scalars:
+        return float(to_numpy(value)) if is_tensor_like(value) else float(value)
     if not is_tensor_like(value):
         return value
     if tuple(value.shape) != tuple(p.shape):

@@ -58,6 +58,8 @@ class Optimizer:
     fast_path: ClassVar[str | None] = None
     init_state_eagerly: ClassVar[bool] = False
     """Make each parameter's state when it is added (torch's Adagrad does), not at its first step."""
+    scalar_state: ClassVar[tuple[str, ...]] = ()
+    """State entries that are Python floats (torch.optim keeps them in 0-d tensors), besides ``"step"``."""
 
     def __init__(self, params: Any, defaults: Mapping[str, Any]) -> None:
         self.defaults = dict(defaults)

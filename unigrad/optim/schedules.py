@@ -11,7 +11,8 @@ The classes set ``lr = f(step, base_lr)`` in closed form, as
 updates the current ``lr`` recursively. Over an unperturbed run the two agree
 to rounding; but a learning rate changed by hand is overwritten at the next
 ``step()``, and two schedules on one optimizer do not multiply as PyTorch's
-chainable ones do (compose them in a :class:`LambdaLR` instead).
+chainable ones do (compose them in a :class:`LambdaLR` instead, or use
+:mod:`unigrad.optim.lr_scheduler`, whose classes update as PyTorch's do).
 
 Examples:
     >>> import unigrad as ug
@@ -58,7 +59,7 @@ def exponential_decay(step: int, base_lr: float, gamma: float) -> float:
     return base_lr * gamma**step
 
 
-def cosine_decay(step: int, base_lr: float, T_max: int, eta_min: float = 0.0) -> float:  # noqa: N803
+def cosine_decay(step: float, base_lr: float, T_max: int, eta_min: float = 0.0) -> float:  # noqa: N803
     """Half a cosine from ``base_lr`` at 0 down to ``eta_min`` at ``T_max`` (and back up after, as PyTorch).
 
     Examples:

@@ -43,7 +43,7 @@ class SGD(Optimizer):
     def __init__(
         self,
         params: Any,
-        lr: float,
+        lr: float = 1e-3,
         momentum: float = 0.0,
         dampening: float = 0.0,
         nesterov: bool = False,

@@ -36,6 +36,7 @@ from ..errors import ShapeError
 from ..ops.conversion import backend_of, convert, device_of, to_device
 from ..ops.creation import asarray, astype
 from ..ops.manipulation import take
+from .errors import FitArgumentError, FitTypeError
 
 __all__ = ["Batch", "ArrayData", "LoaderData", "as_data", "is_loader", "split"]
 
@@ -81,7 +82,7 @@ class _Converter:
 def _rows(value: Any) -> int:
     leaves = [leaf for leaf in tree.flatten(value)[0] if leaf is not None]
     if not leaves:
-        raise ValueError("the inputs hold no arrays")
+        raise FitArgumentError("the inputs hold no arrays")
     sizes = {int(leaf.shape[0]) if len(leaf.shape) else -1 for leaf in leaves}
     if len(sizes) != 1 or -1 in sizes:
         raise ShapeError(
@@ -123,10 +124,10 @@ class ArrayData:
         return math.ceil(self.num_samples / batch_size)
 
     def split(self, fraction: float) -> tuple[ArrayData, ArrayData]:
-        """The first ``1 - fraction`` of the samples and the last ``fraction``, unshuffled (as Keras)."""
-        cut = math.ceil(self.num_samples * (1.0 - fraction))
+        """The first ``floor(n * (1 - fraction))`` samples and the rest, unshuffled (Keras' rule)."""
+        cut = math.floor(self.num_samples * (1.0 - fraction))
         if not 0 < cut < self.num_samples:
-            raise ValueError(
+            raise FitArgumentError(
                 f"validation_split={fraction} of {self.num_samples} samples leaves "
                 f"{cut} for training and {self.num_samples - cut} for validation; both need at least one"
             )
@@ -194,7 +195,7 @@ class LoaderData:
 
     def __init__(self, loader: Any, convert_batch: _Converter) -> None:
         if isinstance(loader, Iterator):  # not iter(loader): a DataLoader would start its workers
-            raise TypeError(
+            raise FitTypeError(
                 f"a {type(loader).__name__} is a one-shot iterator, and training reads the data once per "
                 "epoch; pass a re-iterable object (a DataLoader, a tf.data.Dataset, a list of batches)"
             )
@@ -245,10 +246,10 @@ def as_data(x: Any, y: Any, backend: str, model: Any, *, where: str) -> ArrayDat
     device, float_dtype = model_placement(model)
     converter = _Converter(backend, device, float_dtype)
     if x is None:
-        raise TypeError(f"{where} needs x: arrays, tensors, a DataLoader or a tf.data.Dataset")
+        raise FitTypeError(f"{where} needs x: arrays, tensors, a DataLoader or a tf.data.Dataset")
     if is_loader(x):
         if y is not None:
-            raise ValueError(
+            raise FitArgumentError(
                 f"{where}: y must be None when x is a {type(x).__name__}; it yields (x, y) batches"
             )
         return LoaderData(x, converter)
@@ -262,15 +263,22 @@ def split(
     train = as_data(x, y, backend, model, where="fit")
     if validation_split:
         if validation_data is not None:
-            raise ValueError("give validation_data or validation_split, not both")
+            raise FitArgumentError("give validation_data or validation_split, not both")
         if not isinstance(train, ArrayData):
-            raise ValueError("validation_split needs arrays; with a loader pass validation_data")
+            raise FitArgumentError(
+                f"validation_split needs arrays, and x is a {type(x).__name__}, which cannot be cut; "
+                "pass the validation samples instead: validation_data=(x_val, y_val) or a loader of "
+                "(x, y) batches"
+            )
         return train.split(validation_split)
     if validation_data is None:
         return train, None
     if is_loader(validation_data):
         return train, as_data(validation_data, None, backend, model, where="fit's validation_data")
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise ValueError("validation_data must be (x_val, y_val) or a loader yielding (x, y) batches")
+        raise FitArgumentError(
+            "validation_data must be (x_val, y_val) or a loader yielding (x, y) batches, "
+            f"got a {type(validation_data).__name__}"
+        )
     x_val, y_val = validation_data
     return train, as_data(x_val, y_val, backend, model, where="fit's validation_data")

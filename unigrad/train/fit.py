@@ -30,6 +30,7 @@ from ..ops.manipulation import concat
 from ..tree import flatten, unflatten
 from .callbacks import Callback, History, ModelCheckpoint, ProgressBar
 from .data import ArrayData, Batch, LoaderData, as_data, split
+from .errors import FitArgumentError
 from .hooks import CallbackList
 from .metrics import LossFn, Metric, RunningMeans, get_loss, get_metrics, prefixed
 from .step import eval_step, get_optimizer, modes_kept, predict_step, should_compile, train_step
@@ -129,16 +130,18 @@ def fit(
             yielding ``(x, y)`` batches as ``x`` (``y`` None; ``batch_size`` and
             ``shuffle`` are then the loader's).
         loss: ``(prediction, target) -> scalar``, or a name of
-            :data:`~unigrad.train.metrics.LOSSES` (``"mse"``, ``"cross_entropy"``, ...).
+            :data:`~unigrad.train.metrics.LOSSES`: PyTorch's (``"cross_entropy"``,
+            logits) or Keras' (``"sparse_categorical_crossentropy"``, probabilities;
+            see :mod:`unigrad.train.losses`).
         optimizer: a ``ug.optim`` optimizer (it trains the parameters it holds),
-            or a name (``"adam"``, ``"sgd"``, ...) for one with Keras' default lr.
+            or a name (``"adam"``, ``"sgd"``, ...) for one with Keras' defaults.
         epochs, batch_size: passes over the data, samples per batch (the last may be smaller).
         validation_data: ``(x_val, y_val)`` or a loader, evaluated after each epoch as ``val_*``.
-        validation_split: the fraction of the samples, taken from the end before
-            shuffling (as Keras), held out for validation.
+        validation_split: the fraction of the samples held out for validation:
+            the last ``n - floor(n * (1 - validation_split))``, before shuffling (as Keras).
         shuffle, seed: reshuffle the samples each epoch from ``seed`` (None:
             drawn from ``ug.random``, so ``ug.random.seed`` fixes it too).
-        metrics: names (``"accuracy"``, ``"mse"``, ``"mae"``) or callables, see :mod:`~unigrad.train.metrics`.
+        metrics: names (``"accuracy"``, ``"mae"``, Keras' names) or callables; see :mod:`.metrics`.
         callbacks: :class:`~unigrad.train.callbacks.Callback` objects.
         verbose: False, True or 2; see :mod:`unigrad.train.progress`.
         compile: compile the step with ``ug.function``; ``"auto"`` does where the
@@ -165,17 +168,17 @@ def fit(
         True
     """
     if not isinstance(epochs, int) or epochs < 0 or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(
+        raise FitArgumentError(
             f"epochs must be an int >= 0 and batch_size an int >= 1, got {epochs} and {batch_size}"
         )
     if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"validation_split must be in [0, 1), got {validation_split}")
+        raise FitArgumentError(f"validation_split must be in [0, 1), got {validation_split}")
     if on_nan not in ("stop", "warn", "continue"):
-        raise ValueError(f"on_nan must be 'stop', 'warn' or 'continue', got {on_nan!r}")
+        raise FitArgumentError(f"on_nan must be 'stop', 'warn' or 'continue', got {on_nan!r}")
     backend = _model_backend(model)
     strategy = strategy if strategy is not None else getattr(model, "_data_parallel", None)
     if strategy is not None and getattr(model, "_data_parallel", None) is not strategy:
-        raise ValueError(
+        raise FitArgumentError(
             "fit(strategy=dp) needs a model prepared by it: model = dp.prepare(model), "
             "then make the optimizer from model.parameters()"
         )
@@ -275,7 +278,7 @@ def evaluate(
         loss_fn = None if loss is None else get_loss(loss)
         metric_list = get_metrics(metrics, loss_fn)
         if loss_fn is None and not metric_list:
-            raise ValueError("evaluate needs a loss or metrics to compute")
+            raise FitArgumentError("evaluate needs a loss or metrics to compute")
         data = as_data(x, y, backend, model, where="evaluate")
         names = ([] if loss_fn is None else ["loss"]) + [metric.name for metric in metric_list]
         step = eval_step(
@@ -319,7 +322,7 @@ def predict(model: Any, x: Any, *, batch_size: int = 32, compile: bool | str = "
             leaves, spec = flatten(step(bx))
             outputs.append([leaf if int(leaf.shape[0]) == size else leaf[:size] for leaf in leaves])
         if not outputs:
-            raise ValueError("predict got no samples")
+            raise FitArgumentError("predict got no samples")
         # one batch is returned as it is (TensorFlow's ConcatV2 refuses a single input)
         leaves = [
             concat(parts, axis=0) if len(parts) > 1 else parts[0] for parts in zip(*outputs, strict=True)

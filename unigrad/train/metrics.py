@@ -3,8 +3,9 @@
 A metric is a callable ``(prediction, target) -> scalar tensor``, the mean
 over the batch. :func:`unigrad.fit` weighs each batch's value by the batch's
 size, so an epoch's value is the mean over its samples however the last batch
-is cut. Metrics are given by name (``"accuracy"``, ``"mse"``, ``"mae"``), as a
-function (named by its ``__name__``), or as a :class:`Metric`.
+is cut. Metrics are given by name (``"accuracy"``, ``"mae"``, and Keras' other
+names: :data:`~unigrad.train.keras_metrics.KERAS_METRICS`), as a function
+(named by its ``__name__``), or as a :class:`Metric`.
 
 Examples:
     >>> import unigrad as ug
@@ -25,26 +26,33 @@ from ..nn import functional as F
 from ..ops import binary, creation, manipulation, searching, statistical
 from ..ops.conversion import to_numpy
 from ..types import Array
+from . import keras_metrics, losses
+from .errors import FitArgumentError, FitTypeError
 
 __all__ = ["Metric", "Accuracy", "accuracy", "mse", "mae", "get_metric", "get_loss", "LOSSES"]
 
 LossFn = Callable[[Array, Array], Array]
 
 LOSSES: dict[str, LossFn] = {
-    "mse": F.mse_loss,
     "mse_loss": F.mse_loss,
-    "mean_squared_error": F.mse_loss,
-    "mae": F.l1_loss,
     "l1": F.l1_loss,
     "l1_loss": F.l1_loss,
-    "mean_absolute_error": F.l1_loss,
     "cross_entropy": F.cross_entropy,
     "nll": F.nll_loss,
     "nll_loss": F.nll_loss,
     "binary_cross_entropy": F.binary_cross_entropy,
     "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+    **{name: make() for name, make in losses.KERAS_LOSSES.items()},
 }
-"""Loss names :func:`unigrad.fit` takes, each the ``ug.nn.functional`` loss with its defaults."""
+"""Loss names :func:`unigrad.fit` and ``model.compile`` take.
+
+PyTorch's names (``"cross_entropy"``, ``"nll_loss"``, ``"binary_cross_entropy_with_logits"``,
+``"mse_loss"``, ``"l1_loss"``) are the ``ug.nn.functional`` losses with their
+defaults: logits, class axis 1. Keras' names (``"mse"``, ``"mae"``,
+``"sparse_categorical_crossentropy"``, ``"binary_crossentropy"``, ``"huber"``, ...)
+are :mod:`unigrad.train.losses` objects with Keras' defaults: probabilities
+(``from_logits=False``), class axis last.
+"""
 
 
 def get_loss(loss: str | LossFn) -> LossFn:
@@ -53,8 +61,9 @@ def get_loss(loss: str | LossFn) -> LossFn:
         return loss
     if isinstance(loss, str) and loss.lower() in LOSSES:
         return LOSSES[loss.lower()]
-    raise ValueError(
-        f"unknown loss {loss!r}; give a callable (prediction, target) -> scalar or one of {sorted(LOSSES)}"
+    raise FitArgumentError(
+        f"unknown loss {loss!r}; give a callable (prediction, target) -> scalar, a "
+        f"ug.train.losses object, or one of {sorted(LOSSES)}"
     )
 
 
@@ -83,13 +92,13 @@ def accuracy(prediction: Array, target: Array, *, from_logits: bool = False) -> 
 
 
 def mse(prediction: Array, target: Array) -> Array:
-    """Mean squared error over the batch."""
-    return F.mse_loss(prediction, creation.astype(target, prediction.dtype))
+    """Mean squared error over the batch (Keras': ``(N,)`` against ``(N, 1)`` is not broadcast)."""
+    return losses.MeanSquaredError()(prediction, target)
 
 
 def mae(prediction: Array, target: Array) -> Array:
-    """Mean absolute error over the batch."""
-    return F.l1_loss(prediction, creation.astype(target, prediction.dtype))
+    """Mean absolute error over the batch (Keras': ``(N,)`` against ``(N, 1)`` is not broadcast)."""
+    return losses.MeanAbsoluteError()(prediction, target)
 
 
 class Metric:
@@ -107,7 +116,7 @@ class Metric:
         self.fn = fn
         self.name = name or getattr(fn, "__name__", None) or type(fn).__name__
         if self.name == "<lambda>":
-            raise ValueError("a metric made from a lambda needs a name: Metric(fn, name='...')")
+            raise FitArgumentError("a metric made from a lambda needs a name: Metric(fn, name='...')")
 
     def __call__(self, prediction: Array, target: Array) -> Array:
         return self.fn(prediction, target)
@@ -127,27 +136,47 @@ class Accuracy(Metric):
         return accuracy(prediction, target, from_logits=self.from_logits)
 
 
-def get_metric(metric: str | Callable[[Array, Array], Array], loss: LossFn | None = None) -> Metric:
-    """A :class:`Metric` for a name or a callable.
+class KerasAccuracy(Metric):
+    """``"accuracy"`` after a Keras loss: binary, sparse or categorical, chosen per call from the shapes.
 
-    ``"accuracy"`` judges a single column as logits when ``loss`` is
-    :func:`~unigrad.nn.functional.binary_cross_entropy_with_logits`, else as
-    probabilities.
+    See :func:`unigrad.train.keras_metrics.pick_accuracy`.
+    """
+
+    def __init__(self, loss: Any = None, name: str = "accuracy") -> None:
+        self.loss = loss
+        super().__init__(self._accuracy, name)
+
+    def _accuracy(self, prediction: Array, target: Array) -> Array:
+        return keras_metrics.pick_accuracy(prediction, target, self.loss)
+
+
+def get_metric(metric: str | Callable[[Array, Array], Array], loss: LossFn | None = None) -> Metric:
+    """A :class:`Metric` for a name or a callable; a name names it as given (``"acc"`` logs ``"acc"``).
+
+    ``"accuracy"`` (or ``"acc"``) follows the loss: after a Keras loss
+    (:mod:`unigrad.train.losses`) it is chosen as Keras chooses
+    (:func:`~unigrad.train.keras_metrics.pick_accuracy`, class axis last);
+    otherwise it is :func:`accuracy` (class axis 1), judging a single column as
+    logits when ``loss`` is :func:`~unigrad.nn.functional.binary_cross_entropy_with_logits`.
+    The other names are those of :data:`~unigrad.train.keras_metrics.KERAS_METRICS`.
     """
     if isinstance(metric, Metric):
         return metric
     if isinstance(metric, str):
         name = metric.lower()
         if name in ("accuracy", "acc"):
-            return Accuracy(from_logits=loss is F.binary_cross_entropy_with_logits)
-        if name in ("mse", "mean_squared_error"):
-            return Metric(mse, "mse")
-        if name in ("mae", "mean_absolute_error"):
-            return Metric(mae, "mae")
-        raise ValueError(f"unknown metric {metric!r}; use 'accuracy', 'mse', 'mae' or a callable")
+            if isinstance(loss, losses.Loss):
+                return KerasAccuracy(loss, name)
+            return Accuracy(from_logits=loss is F.binary_cross_entropy_with_logits, name=name)
+        if name in keras_metrics.KERAS_METRICS:
+            return Metric(keras_metrics.KERAS_METRICS[name](loss), name)
+        raise FitArgumentError(
+            f"unknown metric {metric!r}; use a callable (prediction, target) -> scalar or one of "
+            f"{sorted(['accuracy', 'acc', *keras_metrics.KERAS_METRICS])}"
+        )
     if callable(metric):
         return Metric(metric, getattr(metric, "name", None))
-    raise TypeError(f"a metric is a name or a callable (prediction, target) -> scalar, got {metric!r}")
+    raise FitTypeError(f"a metric is a name or a callable (prediction, target) -> scalar, got {metric!r}")
 
 
 def get_metrics(metrics: Sequence[Any], loss: LossFn | None) -> list[Metric]:
@@ -155,7 +184,7 @@ def get_metrics(metrics: Sequence[Any], loss: LossFn | None) -> list[Metric]:
     resolved = [get_metric(m, loss) for m in metrics]
     names = [m.name for m in resolved]
     if len(set(names)) != len(names) or "loss" in names:
-        raise ValueError(f"metric names must be unique and not 'loss', got {names}")
+        raise FitArgumentError(f"metric names must be unique and not 'loss', got {names}")
     return resolved
 
 

@@ -30,6 +30,7 @@ from ..autograd import GradientTape, no_grad, stop_gradient
 from ..ops.creation import astype
 from ..ops.manipulation import stack
 from ..types import Array
+from .errors import FitArgumentError, FitTypeError
 from .function import function
 from .metrics import LossFn, Metric
 
@@ -66,26 +67,29 @@ def modes_kept(model: Any) -> Iterator[None]:
             module.train(training)
 
 
-_OPTIMIZERS = {
-    "sgd": ("SGD", 0.01),
-    "adam": ("Adam", 1e-3),
-    "adamw": ("AdamW", 1e-3),
-    "rmsprop": ("RMSprop", 1e-3),
-    "adagrad": ("Adagrad", 1e-3),
+_OPTIMIZERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "sgd": ("SGD", {"lr": 0.01}),
+    "adam": ("Adam", {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-7}),
+    "adamw": ("AdamW", {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-7, "weight_decay": 0.004}),
+    "rmsprop": ("RMSprop", {"lr": 1e-3, "alpha": 0.9, "eps": 1e-7}),
+    "adagrad": ("Adagrad", {"lr": 1e-3, "initial_accumulator_value": 0.1, "eps": 1e-7}),
 }
+"""Optimizer names, each with Keras' default hyper-parameters (``learning_rate``, ``rho`` as
+``alpha``, ``epsilon`` as ``eps``, AdamW's ``weight_decay``); the update rules are ``ug.optim``'s
+(PyTorch's), which put ``eps`` outside the square root where Keras' RMSprop and Adagrad put it inside."""
 
 
 def get_optimizer(optimizer: Any, model: Any) -> Any:
-    """An optimizer instance, or one made by name with Keras' default learning rate."""
+    """An optimizer instance, or one made by name (:data:`_OPTIMIZERS`) with Keras' defaults."""
     if isinstance(optimizer, str):
         if optimizer.lower() not in _OPTIMIZERS:
-            raise ValueError(
+            raise FitArgumentError(
                 f"unknown optimizer {optimizer!r}; pass a ug.optim optimizer or one of {sorted(_OPTIMIZERS)}"
             )
-        name, lr = _OPTIMIZERS[optimizer.lower()]
-        return getattr(optim, name)(model.parameters(), lr=lr)
+        name, options = _OPTIMIZERS[optimizer.lower()]
+        return getattr(optim, name)(model.parameters(), **options)
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "param_groups"):
-        raise TypeError(
+        raise FitTypeError(
             f"optimizer must be a ug.optim optimizer (or its name), got {type(optimizer).__name__}"
         )
     return optimizer
@@ -106,7 +110,7 @@ def should_compile(compile: bool | str, backend: str) -> bool:
         return bool(config.backend_instance(backend).compile_by_default())
     if isinstance(compile, bool):
         return compile
-    raise ValueError(f"compile must be True, False or 'auto', got {compile!r}")
+    raise FitArgumentError(f"compile must be True, False or 'auto', got {compile!r}")
 
 
 _made: weakref.WeakKeyDictionary[Any, dict[Any, Step]] = weakref.WeakKeyDictionary()
@@ -155,7 +159,7 @@ def _values(loss: Array | None, prediction: Any, y: Any, metrics: Sequence[Metri
 
 def _check_scalar(loss: Array) -> None:
     if len(loss.shape) != 0:
-        raise ValueError(
+        raise FitArgumentError(
             f"the loss must be a scalar, got shape {tuple(loss.shape)}; reduce it (reduction='mean')"
         )
 

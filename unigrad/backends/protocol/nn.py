@@ -297,8 +297,28 @@ class NN(Protocol):
         dropout_p: float,
         training: bool,
         batch_first: bool,
+        bias_k: Array | None = None,
+        bias_v: Array | None = None,
+        add_zero_attn: bool = False,
+        static_k: Array | None = None,
+        static_v: Array | None = None,
+        is_causal: bool = False,
     ) -> tuple[Array, Array | None]:
         """Multi-head attention as ``torch.nn.functional.multi_head_attention_forward``."""
+
+    def nn_scaled_dot_product_attention(
+        self,
+        query: Array,
+        key: Array,
+        value: Array,
+        attn_mask: Array | None,
+        dropout_p: float,
+        is_causal: bool,
+        scale: float,
+        enable_gqa: bool,
+    ) -> Array:
+        """``softmax(query @ key^T * scale + mask) @ value`` as ``torch.nn.functional``'s (mask checked;
+        dropout masks from ``ug.random``)."""
 
     def nn_lstm(
         self,

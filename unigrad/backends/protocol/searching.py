@@ -59,3 +59,10 @@ class Searching(Protocol):
 
     def sort(self, x: Array, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Array:
         """``x`` sorted along ``axis``; stable by default."""
+
+    def topk(
+        self, x: Array, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True
+    ) -> tuple[Array, Array]:
+        """The ``k`` largest (or smallest) elements along ``axis`` and their int64 indices, as
+        ``torch.topk`` (NaN largest; ``k`` outside ``[0, size]`` raises :class:`unigrad.ShapeError`).
+        Optional: :class:`unigrad.backends.base.Backend` has a default over ``argsort``."""

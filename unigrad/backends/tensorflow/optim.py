@@ -130,7 +130,7 @@ def optim_move_state_to_variables(group: Any, states: list[State], params: list[
         for key, value in list(state.items()):
             if optim_is_state_variable(value) or value is None:
                 continue
-            if key == "step":
+            if key == "step" or isinstance(value, float):  # (a float: scalar state, like ASGD's eta)
                 state[key] = _variable(value, tf.float64)
             elif hasattr(value, "shape"):
                 with tf.init_scope(), _beside(p):
@@ -159,13 +159,17 @@ def _beside(p: Any) -> Any:
 
 
 def _views(states: list[State], params: list[Any]) -> list[State]:
-    """What the update maths sees: variables as they are, step counts as tensors of the parameter's dtype."""
+    """What the update maths sees: variables as they are, step counts and scalar state as tensors of
+    the parameter's dtype."""
     found = []
     for state, p in zip(states, params, strict=True):
         view = dict(state)
-        step = state.get("step")
-        if optim_is_state_variable(step):
-            view["step"] = tf.cast(step, p.dtype)
+        for key, value in state.items():
+            # the step count, and scalar state (NAdam's mu_product, ASGD's eta), in float64 variables
+            if not optim_is_state_variable(value):
+                continue
+            if key == "step" or (value.shape == () and value.dtype == tf.float64 and p.dtype != tf.float64):
+                view[key] = tf.cast(value, p.dtype)
         found.append(view)
     return found
 
@@ -258,12 +262,15 @@ def _adam(group: Group, params: list[Any], grads: list[Any], states: list[State]
     for p, g, state in zip(params, grads, states, strict=True):
         state["step"] = step = state.get("step", 0) + 1
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        # the op takes its dtype from the first scalar: in a traced step lr is a tensor of the
+        # parameter's dtype, and a Python 0.0 before it would make the op float32
+        zero = tf.zeros((), p.dtype) if isinstance(lr, tf.Tensor) else 0.0
         common = {
             "var": p.handle,
             "m": _slot(state, "exp_avg", p).handle,
             "v": _slot(state, "exp_avg_sq", p).handle,
-            "beta1_power": 0.0,
-            "beta2_power": 0.0,
+            "beta1_power": zero,
+            "beta2_power": zero,
             "lr": lr * bias_correction2_sqrt / (1 - beta1**step),
             "beta1": beta1,
             "beta2": beta2,

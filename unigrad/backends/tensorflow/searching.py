@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 import tensorflow as tf
 
+from unigrad.backends.api import ShapeError
+
 from .core import BITS_OF, COMPLEX, FLOATS, EagerTensor, native, normalize_axis, operands
 from .statistical import reduced_axes
 from .statistical import sum as _sum
@@ -32,6 +34,7 @@ __all__ = [
     "unique_values",
     "argsort",
     "sort",
+    "topk",
 ]
 
 _E = EagerTensor
@@ -255,3 +258,39 @@ def unique_inverse(x: Any, /) -> UniqueInverseResult:
 
 def unique_values(x: Any, /) -> Any:
     return _unique(x, "unique_values")[1]
+
+
+class TopKResult(NamedTuple):
+    values: Any
+    indices: Any
+
+
+def topk(x: Any, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True) -> TopKResult:
+    x = native(x, "topk")
+    ndim = x.shape.rank
+    if ndim == 0:  # one element along its only "axis", as PyTorch has it
+        normalize_axis(axis, 1)
+        values, indices = topk(_raw.Reshape(tensor=x, shape=[1]), k, 0, largest, sorted)
+        return TopKResult(_raw.Reshape(tensor=values, shape=[]), _raw.Reshape(tensor=indices, shape=[]))
+    position = normalize_axis(axis, ndim)
+    size = x.shape[position]
+    if size is not None and not 0 <= k <= size:
+        raise ShapeError(
+            f"ug.topk: k={k} is out of range for axis {axis} of size {size}; k must be in [0, {size}]"
+        )
+    # TopKV2 over the sort keys (NaN largest, as PyTorch; ties to the lower index), along the
+    # last axis; the values are gathered from x, so that the gradient goes to the elements picked
+    key = sort_key(x)
+    if not largest:
+        key = _raw.Invert(x=key)
+    perm = None
+    if position != ndim - 1:
+        perm = list(range(ndim))
+        perm[position], perm[-1] = perm[-1], perm[position]
+        key, x = _raw.Transpose(x=key, perm=perm), _raw.Transpose(x=x, perm=perm)
+    _, order = _raw.TopKV2(input=key, k=k, sorted=True)
+    values = tf.gather(x, order, axis=-1, batch_dims=ndim - 1)
+    order = _raw.Cast(x=order, DstT=tf.int64)
+    if perm is not None:
+        values, order = _raw.Transpose(x=values, perm=perm), _raw.Transpose(x=order, perm=perm)
+    return TopKResult(values, order)

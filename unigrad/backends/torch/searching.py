@@ -7,6 +7,8 @@ from typing import Any, NamedTuple
 import array_api_compat.torch as xp
 import torch
 
+from unigrad.backends.api import ShapeError
+
 __all__ = [
     "argmax",
     "argmin",
@@ -21,6 +23,7 @@ __all__ = [
     "unique_values",
     "argsort",
     "sort",
+    "topk",
 ]
 
 argmax = xp.argmax  # type: ignore[attr-defined]  # cloned from torch at import
@@ -58,3 +61,12 @@ def count_nonzero(x: torch.Tensor, /, *, axis: Any = None, keepdims: bool = Fals
     from .statistical import sum as _sum
 
     return _sum(x != 0, axis=axis, dtype=torch.int64, keepdims=keepdims)
+
+
+def topk(x: torch.Tensor, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    size = x.shape[axis] if x.ndim else 1
+    if not 0 <= k <= size:  # checked here: torch's own message names neither k nor the size
+        raise ShapeError(
+            f"ug.topk: k={k} is out of range for axis {axis} of size {size}; k must be in [0, {size}]"
+        )
+    return torch.topk(x, k, dim=axis, largest=largest, sorted=sorted)

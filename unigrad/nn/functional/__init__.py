@@ -49,13 +49,14 @@ from .activation import (
     tanhshrink,
     threshold,
 )
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv3d
 from .conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .fold import fold, unfold
 from .grid import affine_grid, grid_sample
-from .linear import linear
+from .linear import bilinear, linear
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -93,7 +94,7 @@ from .pooling_adaptive import (
 )
 from .pooling_indices import max_unpool1d, max_unpool2d, max_unpool3d
 from .pooling_nd import avg_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_pool3d
-from .sparse import embedding, one_hot
+from .sparse import embedding, embedding_bag, one_hot
 from .vision import (
     channel_shuffle,
     interpolate,
@@ -147,6 +148,7 @@ __all__ = [
     "log_softmax",
     "softmin",
     "linear",
+    "bilinear",
     "layer_norm",
     "dropout",
     "dropout1d",
@@ -155,6 +157,7 @@ __all__ = [
     "alpha_dropout",
     "feature_alpha_dropout",
     "embedding",
+    "embedding_bag",
     "mse_loss",
     "l1_loss",
     "cross_entropy",
@@ -210,4 +213,6 @@ __all__ = [
     "instance_norm",
     "rms_norm",
     "local_response_norm",
+    "scaled_dot_product_attention",
+    "multi_head_attention_forward",
 ]

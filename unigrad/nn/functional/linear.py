@@ -1,4 +1,4 @@
-"""Linear layers as functions: ``linear``.
+"""Linear layers as functions: ``linear``, ``bilinear``.
 
 Examples:
     >>> import unigrad as ug
@@ -9,10 +9,13 @@ Examples:
 
 from __future__ import annotations
 
+from ...errors import ShapeError
+from ...ops import binary
+from ...ops.products import einsum
 from ...types import Array
 from ._dispatch import current_backend, failed
 
-__all__ = ["linear"]
+__all__ = ["linear", "bilinear"]
 
 
 def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
@@ -21,3 +24,27 @@ def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
         return current_backend().nn_linear(x, weight, bias)
     except Exception as exc:
         return failed(exc, "nn_linear", x, weight, bias)
+
+
+def bilinear(input1: Array, input2: Array, weight: Array, bias: Array | None = None) -> Array:
+    """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``, as torch's.
+
+    ``input1`` is ``(..., in1_features)``, ``input2`` ``(..., in2_features)``
+    with the same leading axes, ``weight`` ``(out_features, in1_features,
+    in2_features)``; the result is ``(..., out_features)``.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> import unigrad.nn.functional as F
+        >>> tuple(F.bilinear(ug.ones((4, 2)), ug.ones((4, 3)), ug.ones((5, 2, 3))).shape)
+        (4, 5)
+    """
+    a, b, w = tuple(input1.shape), tuple(input2.shape), tuple(weight.shape)
+    if len(w) != 3 or not a or not b or a[:-1] != b[:-1] or (a[-1], b[-1]) != w[1:]:
+        raise ShapeError(
+            f"ug.nn.functional.bilinear: inputs of shapes {a} and {b} do not fit a weight of shape {w}; "
+            "expected (..., in1_features), (..., in2_features) with the same leading axes and a weight "
+            "(out_features, in1_features, in2_features)"
+        )
+    y = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return y if bias is None else binary.add(y, bias)

@@ -24,7 +24,7 @@ Examples:
 from __future__ import annotations
 
 from .activation import erf, gelu, log_softmax, relu, sigmoid, softmax, tanh
-from .attention import multi_head_attention
+from .attention import multi_head_attention, scaled_dot_product_attention
 from .conv import conv2d, conv3d
 from .conv_transpose import conv_transpose2d, conv_transpose3d
 from .fold import fold, unfold
@@ -86,6 +86,7 @@ __all__ = [
     "sparse_cross_entropy",
     "ctc_loss",
     "multi_head_attention",
+    "scaled_dot_product_attention",
     "lstm",
     "pad",
     "interpolate",

@@ -203,6 +203,13 @@ def _manipulation_checks() -> list[_Check]:
     ]
 
 
+def _topk_reference(x: Any, k: int, axis: int = -1, largest: bool = True) -> tuple[Any, Any]:
+    """``topk`` in NumPy: the first ``k`` of a stable sort along ``axis``; int64 indices."""
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    indices = np.take(order, np.arange(k), axis=axis).astype(np.int64)
+    return np.take_along_axis(x, indices, axis=axis), indices
+
+
 def _searching_checks() -> list[_Check]:
     ints = _i([3, 1, 2, 3, 1], "int64")
     return [
@@ -222,6 +229,8 @@ def _searching_checks() -> list[_Check]:
         _op("searching", "searchsorted", _f32([1, 3, 5, 7]), _f32([0, 3, 6, 8])),
         _op("searching", "searchsorted", _f32([1, 3, 5, 7]), _f32([0, 3, 6, 8]), side="right"),
         _op("searching", "isin", ints, _i([1, 5], "int64"), ref=np.isin),
+        _op("searching", "topk", _X, 2, ref=_topk_reference),
+        _op("searching", "topk", _X, 1, axis=0, largest=False, ref=_topk_reference),
         _op(
             "searching",
             "isin",

@@ -257,6 +257,15 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
         "nn_lstm": (sequence, (r(1, 2, 5), r(1, 2, 5)), lstm_weights, True, 1, 0.0, False, False, False),
         # ... and self-attention of width 4 with 2 heads
         "nn_multi_head_attention": (sequence, sequence, sequence, 2, *projections, None, True, *no_mask),
+        # ... and attention of 2 heads, 3 queries over 5 keys, causal
+        "nn_scaled_dot_product_attention": (
+            *(r(2, 2, length, 4) for length in (3, 5, 5)),
+            None,
+            0.0,
+            True,
+            0.5,
+            False,
+        ),
     }
 
 
