@@ -114,7 +114,8 @@ from .pooling_adaptive import (
     LPPool2d,
     LPPool3d,
 )
-from .rnn import LSTM
+from .rnn import GRU, LSTM, RNN, RNNBase
+from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from .sparse import Embedding, EmbeddingBag
 from .transformer import (
     Transformer,
@@ -238,7 +239,14 @@ __all__ = [
     "InstanceNorm3d",
     "RMSNorm",
     "LocalResponseNorm",
+    "RNNBase",
+    "RNN",
+    "GRU",
     "LSTM",
+    "RNNCellBase",
+    "RNNCell",
+    "GRUCell",
+    "LSTMCell",
     "MultiheadAttention",
     "TransformerEncoderLayer",
     "TransformerEncoder",

@@ -320,6 +320,56 @@ class NN(Protocol):
         """``softmax(query @ key^T * scale + mask) @ value`` as ``torch.nn.functional``'s (mask checked;
         dropout masks from ``ug.random``)."""
 
+    def nn_rnn_tanh(
+        self,
+        x: Array,
+        hx: Array,
+        weights: Sequence[Array],
+        has_biases: bool,
+        num_layers: int,
+        dropout: float,
+        training: bool,
+        bidirectional: bool,
+        batch_first: bool,
+        batch_sizes: Array | None = None,
+    ) -> tuple[Array, Array]:
+        """A multi-layer Elman RNN, ``h' = tanh(x W_ih.T + b_ih + h W_hh.T + b_hh)``, as
+        ``torch._VF.rnn_tanh``: ``(output, h_n)``. ``weights`` in PyTorch's flat order (per layer,
+        per direction, ``w_ih, w_hh[, b_ih, b_hh]``); dropout between layers from ``ug.random``.
+        With ``batch_sizes`` (packed sequences) ``x`` and the output are packed data, and ``h_n``
+        holds each sequence's state at its own last step."""
+
+    def nn_rnn_relu(
+        self,
+        x: Array,
+        hx: Array,
+        weights: Sequence[Array],
+        has_biases: bool,
+        num_layers: int,
+        dropout: float,
+        training: bool,
+        bidirectional: bool,
+        batch_first: bool,
+        batch_sizes: Array | None = None,
+    ) -> tuple[Array, Array]:
+        """``nn_rnn_tanh`` with ReLU for tanh, as ``torch._VF.rnn_relu``: ``(output, h_n)``."""
+
+    def nn_gru(
+        self,
+        x: Array,
+        hx: Array,
+        weights: Sequence[Array],
+        has_biases: bool,
+        num_layers: int,
+        dropout: float,
+        training: bool,
+        bidirectional: bool,
+        batch_first: bool,
+        batch_sizes: Array | None = None,
+    ) -> tuple[Array, Array]:
+        """A multi-layer GRU as ``torch._VF.gru`` (gates r, z, n; ``r`` scales ``W_hn h + b_hn``):
+        ``(output, h_n)``; arguments as ``nn_rnn_tanh``'s."""
+
     def nn_lstm(
         self,
         x: Array,
@@ -331,8 +381,55 @@ class NN(Protocol):
         training: bool,
         bidirectional: bool,
         batch_first: bool,
+        batch_sizes: Array | None = None,
     ) -> tuple[Array, Array, Array]:
-        """A multi-layer LSTM as ``torch._VF.lstm``: ``(output, h_n, c_n)``."""
+        """A multi-layer LSTM as ``torch._VF.lstm`` (gates i, f, g, o): ``(output, h_n, c_n)``;
+        arguments as ``nn_rnn_tanh``'s, ``hx = (h_0, c_0)``, and a fifth (or, without biases, a
+        third) weight per direction, ``w_hr``, projects ``h`` (``proj_size``)."""
+
+    def nn_rnn_tanh_cell(
+        self,
+        x: Array,
+        hx: Array,
+        w_ih: Array,
+        w_hh: Array,
+        b_ih: Array | None = None,
+        b_hh: Array | None = None,
+    ) -> Array:
+        """One step of ``nn_rnn_tanh`` over ``(N, input_size)``, as ``torch._VF.rnn_tanh_cell``: ``h'``."""
+
+    def nn_rnn_relu_cell(
+        self,
+        x: Array,
+        hx: Array,
+        w_ih: Array,
+        w_hh: Array,
+        b_ih: Array | None = None,
+        b_hh: Array | None = None,
+    ) -> Array:
+        """One step of ``nn_rnn_relu``, as ``torch._VF.rnn_relu_cell``: ``h'``."""
+
+    def nn_gru_cell(
+        self,
+        x: Array,
+        hx: Array,
+        w_ih: Array,
+        w_hh: Array,
+        b_ih: Array | None = None,
+        b_hh: Array | None = None,
+    ) -> Array:
+        """One step of ``nn_gru``, as ``torch._VF.gru_cell``: ``h'``."""
+
+    def nn_lstm_cell(
+        self,
+        x: Array,
+        hx: tuple[Array, Array],
+        w_ih: Array,
+        w_hh: Array,
+        b_ih: Array | None = None,
+        b_hh: Array | None = None,
+    ) -> tuple[Array, Array]:
+        """One step of ``nn_lstm``, as ``torch._VF.lstm_cell``: ``(h', c')``."""
 
     def nn_pad(self, x: Array, pad: Sequence[int], mode: str, value: float) -> Array:
         """``x`` padded by torch's ``pad`` tuple (last dimension first): constant, reflect, replicate

@@ -48,7 +48,16 @@ from .pooling_indices import (
     max_unpool2d,
 )
 from .pooling_nd import adaptive_avg_pool, adaptive_max_pool, avg_pool3d, max_pool3d
-from .recurrent import lstm
+from .recurrent import (
+    gru,
+    gru_cell,
+    lstm,
+    lstm_cell,
+    rnn_relu,
+    rnn_relu_cell,
+    rnn_tanh,
+    rnn_tanh_cell,
+)
 from .sparse import embedding
 from .vision import grid_sample, interpolate
 
@@ -87,7 +96,14 @@ __all__ = [
     "ctc_loss",
     "multi_head_attention",
     "scaled_dot_product_attention",
+    "rnn_tanh",
+    "rnn_relu",
+    "gru",
     "lstm",
+    "rnn_tanh_cell",
+    "rnn_relu_cell",
+    "gru_cell",
+    "lstm_cell",
     "pad",
     "interpolate",
     "grid_sample",

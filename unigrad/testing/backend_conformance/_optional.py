@@ -255,6 +255,36 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
         ),
         # sequences of length 3, batch 2: one LSTM layer of hidden size 5 ...
         "nn_lstm": (sequence, (r(1, 2, 5), r(1, 2, 5)), lstm_weights, True, 1, 0.0, False, False, False),
+        # ... both directions of a tanh RNN of hidden size 3, a batch-first GRU, and packed
+        # sequences of lengths 3 and 2 (batch sizes 2, 2, 1) through a ReLU RNN without biases
+        "nn_rnn_tanh": (
+            sequence,
+            r(2, 2, 3),
+            [r(3, 4), r(3, 3), r(3), r(3)] * 2,
+            True,
+            1,
+            0.0,
+            False,
+            True,
+            False,
+        ),
+        "nn_gru": (sequence, r(1, 3, 3), [r(9, 4), r(9, 3), r(9), r(9)], True, 1, 0.0, False, False, True),
+        "nn_rnn_relu": (
+            r(5, 4),
+            r(1, 2, 3),
+            [r(3, 4), r(3, 3)],
+            False,
+            1,
+            0.0,
+            False,
+            False,
+            False,
+            _i([2, 2, 1], "int64"),
+        ),
+        "nn_rnn_tanh_cell": (r(2, 4), r(2, 3), r(3, 4), r(3, 3), r(3), r(3)),
+        "nn_rnn_relu_cell": (r(2, 4), r(2, 3), r(3, 4), r(3, 3), None, None),
+        "nn_gru_cell": (r(2, 4), r(2, 3), r(9, 4), r(9, 3), r(9), r(9)),
+        "nn_lstm_cell": (r(2, 4), (r(2, 5), r(2, 5)), *lstm_weights),
         # ... and self-attention of width 4 with 2 heads
         "nn_multi_head_attention": (sequence, sequence, sequence, 2, *projections, None, True, *no_mask),
         # ... and attention of 2 heads, 3 queries over 5 keys, causal
