@@ -16,6 +16,8 @@ from __future__ import annotations
 import ctypes
 import math
 
+from .errors import ArgumentError
+
 __all__ = ["buffer_address", "is_compact"]
 
 
@@ -50,7 +52,7 @@ _get_name.argtypes = [ctypes.py_object]
 def _tensor(capsule: object) -> _DLTensor:
     name = _get_name(capsule)
     if name != b"dltensor":  # "used_dltensor" once consumed; versioned capsules differ
-        raise ValueError(f"not an unconsumed DLPack capsule (name {name!r})")
+        raise ArgumentError(f"not an unconsumed DLPack capsule (name {name!r})")
     # DLManagedTensor starts with its DLTensor, so the capsule pointer is the DLTensor's.
     return _DLTensor.from_address(_get_pointer(capsule, b"dltensor"))
 

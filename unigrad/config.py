@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from .backends import BUILTIN
-from .errors import BackendError, BackendNotInstalledError, UnknownBackendError
+from .errors import BackendError, BackendNotInstalledError, MissingAttributeError, UnknownBackendError
 
 if TYPE_CHECKING:
     from unigrad.backends.base import Backend
@@ -191,7 +191,7 @@ class _DeferredBackend:
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
-            raise AttributeError(attr)
+            raise MissingAttributeError(attr)
         return getattr(self.resolve(), attr)
 
 

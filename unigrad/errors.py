@@ -23,6 +23,15 @@ __all__ = [
     "LabelError",
     "CheckpointError",
     "CheckpointNotFoundError",
+    "ArgumentError",
+    "ArgumentTypeError",
+    "NotSupportedError",
+    "UsageError",
+    "InvalidKeyError",
+    "MissingAttributeError",
+    "DependencyError",
+    "PathNotFoundError",
+    "PathIsADirectoryError",
 ]
 
 
@@ -82,5 +91,46 @@ class CheckpointError(UnigradError, ValueError):
     """A checkpoint file that :func:`unigrad.load` cannot read: not one, truncated or damaged."""
 
 
-class CheckpointNotFoundError(UnigradError, FileNotFoundError):
+class PathNotFoundError(UnigradError, FileNotFoundError):
+    """A path where a file or folder must be and is not."""
+
+
+class PathIsADirectoryError(UnigradError, IsADirectoryError):
+    """A path that names a folder where a file is written or read."""
+
+
+class DependencyError(UnigradError, ImportError):
+    """An optional package that a feature needs is not installed; the message says how to install it."""
+
+
+class CheckpointNotFoundError(PathNotFoundError):
     """:func:`unigrad.load` was given a path where there is no file."""
+
+
+class ArgumentError(UnigradError, ValueError):
+    """An argument whose value the call does not accept: an unknown mode or name, a size or a
+    probability out of range, options that do not go together."""
+
+
+class ArgumentTypeError(UnigradError, TypeError):
+    """An argument of a type the call does not take."""
+
+
+class NotSupportedError(UnigradError, NotImplementedError):
+    """An option or a combination that unigrad does not implement; the message says what to do instead."""
+
+
+class UsageError(UnigradError, RuntimeError):
+    """A call out of order: a tape asked twice, a step before its set-up, a hook that broke its contract."""
+
+
+class InvalidKeyError(UnigradError, KeyError):
+    """A key that is not there (a container's item), or a name that cannot be one (``"a.b"`` as a
+    buffer's name)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MissingAttributeError(UnigradError, AttributeError):
+    """An attribute or submodule that an object does not have."""

@@ -40,7 +40,7 @@ import numpy as np
 
 from .atomic_write import write_atomically
 from .config import backend_instance, get_backend, use_backend
-from .errors import CheckpointError, CheckpointNotFoundError
+from .errors import ArgumentTypeError, CheckpointError, CheckpointNotFoundError
 from .ops.conversion import to_numpy
 from .ops.creation import asarray
 
@@ -76,7 +76,7 @@ def _encode(node: Any, path: str, tensors: dict[str, np.ndarray[Any, Any]], half
         items = []
         for key, value in node.items():
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"checkpoint keys must be str or int, got {type(key).__name__} at {path or '/'}"
                 )
             items.append([key, _encode(value, f"{path}/{key}" if path else str(key), tensors, half)])
@@ -108,7 +108,7 @@ def _encode(node: Any, path: str, tensors: dict[str, np.ndarray[Any, Any]], half
             array = array.view(np.uint16)
             half.append(name)
         elif array.dtype.name not in _CODES:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"cannot checkpoint a tensor of dtype {array.dtype.name} at {path or '/'}: checkpoints "
                 f"hold {', '.join(_CODES)} and bfloat16 tensors"
             )
@@ -116,7 +116,7 @@ def _encode(node: Any, path: str, tensors: dict[str, np.ndarray[Any, Any]], half
         # (np.asarray keeps 0-d arrays 0-d; np.ascontiguousarray wrote them as shape (1,))
         tensors[name] = np.asarray(array, dtype=array.dtype.newbyteorder("<"), order="C")
         return {"tensor": name}
-    raise TypeError(
+    raise ArgumentTypeError(
         f"cannot checkpoint a {type(node).__name__} at {path or '/'}: checkpoints hold tensors, "
         "numbers, strings, booleans, None, and dicts, lists and tuples of them (no pickle)"
     )

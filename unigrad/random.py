@@ -26,7 +26,7 @@ import numpy as np
 
 from . import dtypes as _dtypes
 from .config import active_backend
-from .errors import DTypeError, ShapeError
+from .errors import ArgumentError, DTypeError, ShapeError
 from .ops.creation import asarray
 from .types import Array, DeviceLike, DTypeLike
 
@@ -171,7 +171,7 @@ class Generator:
         if high is None:
             low, high = 0, low
         if high <= low:
-            raise ValueError(f"randint needs low < high, got low={low}, high={high}")
+            raise ArgumentError(f"randint needs low < high, got low={low}, high={high}")
         size, start, stop = _shape(shape), low, high
 
         def draw() -> np.ndarray[Any, Any]:
@@ -209,7 +209,7 @@ class Generator:
         dt = _dtypes.bool if dtype is None else _dtypes.as_dtype(dtype)
         if isinstance(p, (int, float)):
             if not 0.0 <= p <= 1.0:
-                raise ValueError(f"bernoulli needs probabilities in [0, 1], got {p}")
+                raise ArgumentError(f"bernoulli needs probabilities in [0, 1], got {p}")
             size = () if shape is None else _shape(shape)
 
             def draw() -> np.ndarray[Any, Any]:
@@ -279,17 +279,17 @@ class Generator:
         if not active_backend().in_graph():  # the weights are read (as torch does) only eagerly
             values = to_numpy(work)
             if not np.isfinite(values).all() or (values < 0).any():
-                raise ValueError("multinomial: probs must be finite and non-negative")
+                raise ArgumentError("multinomial: probs must be finite and non-negative")
             positive = (values > 0).sum(axis=-1)
             if (positive == 0).any():
-                raise ValueError("multinomial: every row of probs must have a positive sum")
+                raise ArgumentError("multinomial: every row of probs must have a positive sum")
             if not replacement and num_samples > positive.min():
-                raise ValueError(
+                raise ArgumentError(
                     f"multinomial: cannot draw {num_samples} samples without replacement from "
                     f"{int(positive.min())} classes of non-zero weight"
                 )
         elif not replacement and num_samples > classes:
-            raise ValueError(
+            raise ArgumentError(
                 f"multinomial: cannot draw {num_samples} samples without replacement from {classes} classes"
             )
         if replacement:
@@ -334,7 +334,7 @@ class Generator:
 
 def _count(num_samples: int, name: str) -> None:
     if isinstance(num_samples, bool) or not isinstance(num_samples, (int, np.integer)) or num_samples <= 0:
-        raise ValueError(f"{name}: num_samples must be a positive int, got {num_samples!r}")
+        raise ArgumentError(f"{name}: num_samples must be a positive int, got {num_samples!r}")
 
 
 def _device_of(x: Array) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from .errors import ArgumentError
+
 __all__ = ["LEAF", "TreeSpec", "flatten", "unflatten", "map_leaves"]
 
 
@@ -79,7 +81,7 @@ def unflatten(spec: TreeSpec, leaves: list[Any]) -> Any:
     iterator = iter(leaves)
     result = _unflatten(spec, iterator)
     if next(iterator, _SENTINEL) is not _SENTINEL:
-        raise ValueError("more leaves than the structure holds")
+        raise ArgumentError("more leaves than the structure holds")
     return result
 
 
@@ -90,7 +92,7 @@ def _unflatten(spec: TreeSpec, leaves: Any) -> Any:
     if spec.kind == "leaf":
         value = next(leaves, _SENTINEL)
         if value is _SENTINEL:
-            raise ValueError("fewer leaves than the structure holds")
+            raise ArgumentError("fewer leaves than the structure holds")
         return value
     children = [_unflatten(child, leaves) for child in spec.children]
     if spec.kind == "dict":

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import builtins
+import pathlib
+import re
+
 import numpy as np
 import pytest
 
@@ -165,5 +170,56 @@ def test_errors_are_unigrad_errors_and_builtins():
         (ug.IndexOutOfRangeError, IndexError),
         (ug.DeviceError, ValueError),
         (ug.BackendError, RuntimeError),
+        (ug.ArgumentError, ValueError),
+        (ug.ArgumentTypeError, TypeError),
+        (ug.NotSupportedError, NotImplementedError),
+        (ug.UsageError, RuntimeError),
+        (ug.InvalidKeyError, KeyError),
+        (ug.MissingAttributeError, AttributeError),
+        (ug.CheckpointError, ValueError),
+        (ug.CheckpointNotFoundError, FileNotFoundError),
+        (ug.PathNotFoundError, FileNotFoundError),
+        (ug.PathIsADirectoryError, IsADirectoryError),
+        (ug.DependencyError, ImportError),
     ]:
         assert issubclass(cls, ug.UnigradError) and issubclass(cls, builtin)
+
+
+BUILTIN_EXCEPTIONS = {
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+}
+
+
+# A backend's array kernels raise plain builtins on purpose: the op that called them turns a
+# failure into the unigrad error that explains it (ug.ops._dispatch.failed), with the op's name.
+KERNELS = re.compile(
+    r"backends/(torch|tensorflow)/(core|creation|elementwise|linalg|manipulation|nn|searching|statistical|unary|device)\.py$"
+)
+
+
+def test_unigrad_raises_only_its_own_errors():
+    """Every ``raise SomeError(...)`` in the package names a unigrad error (each also the matching
+    builtin), never a bare builtin: ``except ug.UnigradError`` catches whatever unigrad raises."""
+    package = pathlib.Path(ug.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if KERNELS.search(path.as_posix()):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                if isinstance(raised, ast.Name) and raised.id in BUILTIN_EXCEPTIONS - {"SystemExit"}:
+                    found.append(f"{path.relative_to(package.parent)}:{node.lineno}: raise {raised.id}")
+    assert not found, "\n".join(found)
+
+
+def test_an_unknown_mode_is_an_argument_error_with_the_same_text_on_every_backend():
+    messages = set()
+    for backend in INSTALLED:
+        with ug.use_backend(backend), pytest.raises(ug.ArgumentError) as info:
+            ug.nn.functional.interpolate(ug.ones((1, 1, 4)), scale_factor=2, mode="cubic")
+        assert isinstance(info.value, ValueError)
+        messages.add(str(info.value))
+    assert len(messages) == 1 and "unknown mode 'cubic'" in messages.pop()

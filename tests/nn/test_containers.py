@@ -304,3 +304,15 @@ def test_a_nested_model_has_torchs_names_keys_and_repr(ug_backend):
     assert_same_structure(native, ours)
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in native.named_parameters()]
     assert [n for n, _ in ours.named_children()] == [n for n, _ in native.named_children()]
+
+
+def test_container_is_torchs_deprecated_holder_of_named_children():
+    import torch
+
+    with pytest.warns(FutureWarning, match="nn.Container` is deprecated") as ours:
+        mine = ug.nn.Container(fc=ug.nn.Linear(2, 3), act=ug.nn.ReLU())
+    with pytest.warns(FutureWarning) as theirs:
+        twin = torch.nn.Container(fc=torch.nn.Linear(2, 3), act=torch.nn.ReLU())
+    assert str(ours[0].message) == str(theirs[0].message)
+    assert list(mine.state_dict()) == list(twin.state_dict()) == ["fc.weight", "fc.bias"]
+    assert [name for name, _ in mine.named_children()] == ["fc", "act"]

@@ -412,3 +412,68 @@ def test_ctc_loss_bad_input(
     log_probs = F.log_softmax(ug.zeros(log_probs_shape), dim=-1)
     with pytest.raises(error, match=f"ug.nn.functional.ctc_loss: {message}"):
         F.ctc_loss(log_probs, ug.asarray(targets), input_lengths, target_lengths, blank=blank)
+
+
+def test_gumbel_softmax_is_seeded_alike_on_every_backend_and_samples_the_softmax():
+    logits = np.log(np.array([[0.5, 0.3, 0.2]], np.float32)).repeat(4000, axis=0)
+    samples = {}
+    for backend in ug.available_backends():
+        with ug.use_backend(backend):
+            ug.random.seed(3)
+            samples[backend] = values(F.gumbel_softmax(ug.asarray(logits), tau=0.7))
+    first, *others = samples.values()
+    for other in others:
+        np.testing.assert_allclose(other, first, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(first.sum(axis=1), 1.0, rtol=1e-5)
+    frequencies = np.bincount(first.argmax(axis=1), minlength=3) / len(first)
+    np.testing.assert_allclose(frequencies, [0.5, 0.3, 0.2], atol=0.03)  # the Gumbel-max trick
+
+
+@pytest.mark.parametrize("dim", [-1, 0])
+def test_gumbel_softmax_hard_is_one_hot_with_the_soft_gradient(ug_backend, dim):
+    logits = ug.asarray(np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32))
+    weights = ug.asarray(np.arange(20, dtype=np.float32).reshape(4, 5))
+    grads = []
+    for hard in (True, False):
+        ug.random.seed(1)
+        with ug.GradientTape() as tape:
+            tape.watch(logits)
+            sample = F.gumbel_softmax(logits, tau=0.5, hard=hard, dim=dim)
+            total = ug.sum(sample * weights)
+        grads.append(values(tape.gradient(total, logits)))
+        if hard:
+            assert sorted(np.unique(values(sample)).tolist()) == [0.0, 1.0]
+            np.testing.assert_array_equal(values(sample).sum(axis=dim), 1.0)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)  # straight through
+    with pytest.raises(ug.ArgumentError, match="tau must be positive, got 0"):
+        F.gumbel_softmax(logits, tau=0)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (
+            lambda: ug.ones((2, 5)),
+            ug.ShapeError,
+            "Linear: expected input with 4 features (last dimension), got shape (2, 5)",
+        ),
+        (
+            lambda: np.ones((2, 4)),  # NumPy's float64 into float32 parameters: no silent cast
+            ug.DTypeError,
+            "Linear: input of dtype float64 does not match the layer's float32 parameters; cast it first, "
+            "ug.astype(x, ug.float32)",
+        ),
+    ],
+    ids=["features", "dtype"],
+)
+def test_linear_input_errors_are_unigrads_with_one_text(make, error, message):
+    """The framework's refusal (torch's "mat1 and mat2 shapes cannot be multiplied", TensorFlow's
+    MatMul node) becomes the same unigrad error on every backend, naming the layer."""
+    for backend in ug.available_backends():
+        with ug.use_backend(backend):
+            ug.random.seed(0)
+            with pytest.raises(error) as info:
+                ug.nn.Linear(4, 3)(make())
+            assert str(info.value) == message
+            with pytest.raises(error, match=r"ug\.nn\.functional\.linear: "):
+                F.linear(make(), ug.ones((3, 4)))

@@ -419,3 +419,22 @@ def test_adaptive_max_pool_indices_are_torchs(dims, output_size, ug_backend):
     expected_value, expected = twin(torch.as_tensor(x))
     np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
     np.testing.assert_array_equal(ug.to_numpy(value), expected_value.numpy())
+
+
+@pytest.mark.parametrize(
+    "name, shape, args",
+    [
+        ("max_pool1d_with_indices", (2, 3, 9), (3, 2, 1)),
+        ("max_pool2d_with_indices", (2, 3, 7, 8), (3, 2, 1)),
+        ("max_pool3d_with_indices", (2, 3, 5, 6, 7), (2,)),
+        ("adaptive_max_pool1d_with_indices", (2, 3, 9), (4,)),
+        ("adaptive_max_pool2d_with_indices", (2, 3, 7, 8), ((3, 5),)),
+        ("adaptive_max_pool3d_with_indices", (2, 3, 5, 6, 7), (2,)),
+    ],
+)
+def test_with_indices_functions_are_torchs(name, shape, args, ug_backend):
+    x = images(*shape)
+    value, index = getattr(F, name)(ug.asarray(x), *args)
+    expected_value, expected = getattr(torch.nn.functional, name)(torch.as_tensor(x), *args)
+    np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
+    np.testing.assert_array_equal(ug.to_numpy(value), expected_value.numpy())

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import UnigradError
+from ..errors import ArgumentTypeError, InvalidKeyError, UnigradError
 from ..nn.module import Module
 from .wrapped import WrappedModule
 
@@ -71,7 +71,7 @@ class KerasModule(WrappedModule):
                 if value is not native:
                     variable.assign(value)
                 return
-        raise KeyError(name)
+        raise InvalidKeyError(name)
 
     def to(self, device: Any) -> Module:
         raise UnigradError(
@@ -130,7 +130,7 @@ def from_keras(model: Any, input_shape: Sequence[int | None] | None = None) -> M
     import keras
 
     if not isinstance(model, keras.layers.Layer):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"ug.nn.from_keras takes a Keras model or layer, got {type(model).__name__}; "
             "for a torch.nn.Module use ug.nn.from_torch"
         )

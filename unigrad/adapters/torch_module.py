@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import StateDictError
+from ..errors import ArgumentTypeError, StateDictError
 from ..nn.module import IncompatibleKeys, Module
 from ..ops.conversion import convert
 from .wrapped import WrappedModule
@@ -164,7 +164,7 @@ def from_torch(module: Any) -> Module:
     import torch
 
     if not isinstance(module, torch.nn.Module):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"ug.nn.from_torch takes a torch.nn.Module, got {type(module).__name__}; "
             "for a Keras model use ug.nn.from_keras"
         )

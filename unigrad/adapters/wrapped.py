@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import config, tree
 from ..backends import builtin_for_framework
-from ..errors import UnigradError
+from ..errors import InvalidKeyError, MissingAttributeError, NotSupportedError, UnigradError
 from ..nn.module import Module
 from ..ops._dispatch import framework_of
 
@@ -34,7 +34,7 @@ class LiveRegistry(Mapping[str, Any]):
         for name, value in self._named():
             if name == key:
                 return value
-        raise KeyError(key)
+        raise InvalidKeyError(key)
 
     def __iter__(self) -> Iterator[str]:
         return (name for name, _ in self._named())
@@ -90,19 +90,19 @@ class WrappedModule(Module):
     # -- what a subclass provides ---------------------------------------------------------
 
     def _named_parameters(self) -> Iterable[tuple[str, Any]]:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def _named_buffers(self) -> Iterable[tuple[str, Any]]:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def _non_persistent_names(self) -> Iterable[str]:
         return ()
 
     def _run(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def _set_state(self, name: str, value: Any) -> None:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def take_gradients(self) -> list[Any]:
         """The gradients accumulated on :meth:`parameters` by backward passes, in order; then zero.
@@ -113,7 +113,7 @@ class WrappedModule(Module):
         hold them. ``None`` for a parameter that got none. Hand them to an
         optimizer of the model's own framework: ``opt.step(part.take_gradients())``.
         """
-        raise NotImplementedError
+        raise NotSupportedError
 
     # -- the Module interface -------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class WrappedModule(Module):
                 for key, value in registry.items():
                     if key == name:
                         return self._attribute(value)
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        raise MissingAttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def _attribute(self, value: Any) -> Any:
         return value

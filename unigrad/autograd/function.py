@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import active_backend
+from ..errors import NotSupportedError
 
 
 def custom_gradient(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,11 +68,11 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
-        raise NotImplementedError("a ug.autograd.Function subclass defines forward(ctx, *args)")
+        raise NotSupportedError("a ug.autograd.Function subclass defines forward(ctx, *args)")
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
-        raise NotImplementedError("a ug.autograd.Function subclass defines backward(ctx, *grads)")
+        raise NotSupportedError("a ug.autograd.Function subclass defines backward(ctx, *grads)")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from .. import tree
 from ..config import active_backend
+from ..errors import ArgumentError, ArgumentTypeError, UsageError
 from ..ops.conversion import backend_of
 from ..types import Array
 
@@ -98,7 +99,7 @@ class GradientTape:
 
     def __enter__(self) -> GradientTape:
         if self._native is not None:
-            raise RuntimeError("this GradientTape is already recording; make a new one for another block")
+            raise UsageError("this GradientTape is already recording; make a new one for another block")
         self._backend = active_backend()
         self._native = self._backend.Tape(self.persistent)
         self._native.__enter__()
@@ -126,7 +127,7 @@ class GradientTape:
         self._require_native("watch")
         for leaf in tree.flatten(tensor)[0]:
             if not self._backend.is_tensor(leaf):
-                raise TypeError(f"GradientTape.watch needs tensors, got {type(leaf).__name__}")
+                raise ArgumentTypeError(f"GradientTape.watch needs tensors, got {type(leaf).__name__}")
             self._native.watch(leaf)
 
     def gradient(
@@ -147,17 +148,19 @@ class GradientTape:
         if native is None:
             self._require_native("gradient")
         if self._used and not self.persistent:
-            raise RuntimeError(
+            raise UsageError(
                 "a non-persistent GradientTape gives one set of gradients; "
                 "use GradientTape(persistent=True) to call gradient() more than once"
             )
         if unconnected_gradients not in ("none", "zero"):
-            raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}")
+            raise ArgumentError(
+                f"unconnected_gradients must be 'none' or 'zero', got {unconnected_gradients!r}"
+            )
         targets = tree.flatten(target)[0]
         source_leaves, spec = tree.flatten(sources)
         seeds = tree.flatten(output_gradients)[0] if output_gradients is not None else None
         if seeds is not None and len(seeds) != len(targets):
-            raise ValueError(f"output_gradients has {len(seeds)} tensors for {len(targets)} targets")
+            raise ArgumentError(f"output_gradients has {len(seeds)} tensors for {len(targets)} targets")
         # recorded by an outer tape that is still open: keep this computation differentiable
         recording = _recording_here()
         create_graph = bool(recording) and any(t is not self for t in recording)
@@ -180,7 +183,7 @@ class GradientTape:
 
     def _require_native(self, method: str) -> None:
         if self._native is None:
-            raise RuntimeError(
+            raise UsageError(
                 f"GradientTape.{method}() needs the tape to have been entered: "
                 "use `with ug.GradientTape() as tape:`"
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import tree
 from ..config import active_backend
+from ..errors import ArgumentError, ArgumentTypeError
 from .tape import GradientTape
 
 
@@ -15,7 +16,7 @@ def _argnums(argnums: int | Sequence[int], n_args: int) -> tuple[int, ...]:
     chosen = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for i in chosen:
         if not -n_args <= i < n_args:
-            raise ValueError(
+            raise ArgumentError(
                 f"argnums {argnums!r} names argument {i}, but the function got {n_args} arguments"
             )
     return tuple(i % n_args for i in chosen)
@@ -50,11 +51,11 @@ def value_and_grad(
                 inputs[i] = tree.map_leaves(lambda leaf: _watch_leaf(tape, backend, leaf), inputs[i])
             output = f(*inputs, **kwargs)
         if has_aux and not (isinstance(output, tuple) and len(output) == 2):
-            raise TypeError("with has_aux=True, f must return a (value, aux) pair")
+            raise ArgumentTypeError("with has_aux=True, f must return a (value, aux) pair")
         value, aux = output if has_aux else (output, None)
         shape = tuple(getattr(value, "shape", ()))
         if shape and any(d != 1 for d in shape):
-            raise ValueError(
+            raise ArgumentError(
                 f"ug.grad needs f to return a scalar, got shape {shape}; for a non-scalar output "
                 "use ug.GradientTape with output_gradients= or ug.jacobian"
             )

@@ -25,15 +25,22 @@ from unigrad.config import use_backend
 from unigrad.device import DeviceSpec, parse_device, unknown_device
 from unigrad.dtypes import DType, as_dtype, numpy_dtype
 from unigrad.errors import (
+    ArgumentError,
+    ArgumentTypeError,
     AxisError,
     BackendError,
     BackendMismatchError,
+    BackendNotInstalledError,
     DeviceError,
     DTypeError,
     IndexOutOfRangeError,
+    InvalidKeyError,
     LabelError,
+    MissingAttributeError,
+    NotSupportedError,
     ShapeError,
     UnigradError,
+    UsageError,
 )
 from unigrad.ops._checks import check_indices
 from unigrad.ops._dispatch import framework_of, mismatch_message
@@ -61,12 +68,19 @@ __all__ = [
     "UnigradError",
     "BackendError",
     "BackendMismatchError",
+    "BackendNotInstalledError",
     "DTypeError",
     "ShapeError",
     "AxisError",
     "IndexOutOfRangeError",
     "DeviceError",
     "LabelError",
+    "ArgumentError",
+    "ArgumentTypeError",
+    "NotSupportedError",
+    "UsageError",
+    "InvalidKeyError",
+    "MissingAttributeError",
     # dtypes: unigrad's dtype objects and promotion table
     "dtypes",
     "DType",
@@ -126,7 +140,7 @@ def __getattr__(name: str) -> Any:
     """
     found = _LAZY.get(name)
     if found is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        raise MissingAttributeError(f"module {__name__!r} has no attribute {name!r}")
     module_name, attribute = found
     module = importlib.import_module(module_name)
     value = module if attribute is None else getattr(module, attribute)

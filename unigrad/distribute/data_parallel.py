@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import config
-from ..errors import ShapeError
+from ..errors import ArgumentError, NotSupportedError, ShapeError
 from . import env
 
 __all__ = ["DataParallel"]
@@ -69,7 +69,7 @@ class DataParallel:
         # the backend's class, not the backend: a strategy may need the framework not yet started
         engine = getattr(config.backend_class(self.backend).distribution(), "DataParallelEngine", None)
         if engine is None:
-            raise NotImplementedError(f"the {self.backend!r} backend has no data-parallel engine")
+            raise NotSupportedError(f"the {self.backend!r} backend has no data-parallel engine")
         self.timeout = env.timeout_seconds(timeout)
         self._engine = engine(devices=devices, timeout=self.timeout, **options)
 
@@ -133,7 +133,7 @@ class DataParallel:
                 runs the step eagerly (DDP's hooks run in eager autograd).
         """
         if reduce not in ("mean", None):
-            raise ValueError(f"reduce must be 'mean' or None, got {reduce!r}")
+            raise ArgumentError(f"reduce must be 'mean' or None, got {reduce!r}")
         self._check_divisible(batch)
         return self._engine.run(step, batch, reduce, compile in ("auto", True))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from ..config import builtin_classes
+from ..errors import ArgumentError
 
 __all__ = [
     "rank",
@@ -33,7 +34,7 @@ def timeout_seconds(timeout: float | None) -> float:
     """``timeout``, or ``$UNIGRAD_DIST_TIMEOUT``, or :data:`DEFAULT_TIMEOUT`."""
     if timeout is not None:
         if timeout <= 0:
-            raise ValueError(f"timeout must be > 0 seconds, got {timeout}")
+            raise ArgumentError(f"timeout must be > 0 seconds, got {timeout}")
         return float(timeout)
     return float(os.environ.get("UNIGRAD_DIST_TIMEOUT", DEFAULT_TIMEOUT))
 

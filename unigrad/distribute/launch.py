@@ -34,11 +34,12 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..errors import UnigradError
+from ..errors import ArgumentError, UnigradError
 
 __all__ = ["launch", "ReplicaError", "LaunchTimeoutError", "free_ports"]
 
 _GRACE = 3.0  # seconds a stopped replica gets to exit before it is killed
+_LINGER = 30.0  # seconds a finished replica waits for the others before it exits anyway
 
 
 class ReplicaError(UnigradError, RuntimeError):
@@ -126,14 +127,21 @@ def _replica(
     env: dict[str, str],
     folder: str,
     rank: int,
+    replicas: int,
 ) -> None:
-    """The body of each spawned process: run ``fn``, write its result or traceback, exit."""
+    """The body of each spawned process: run ``fn``, write its result or traceback, exit.
+
+    A replica that finished stays up until every replica has written its result
+    (or one failed): a peer may still be reading the last collective's data from
+    it (TensorFlow's workers serve it over gRPC), which its exit would cut off.
+    """
     os.environ.update(env)
     code = 0
     try:
         result = _host_values(fn(*args, **kwargs))
         with open(os.path.join(folder, f"{rank}.result"), "wb") as file:
             pickle.dump(result, file)
+        _linger(folder, replicas)
     except BaseException:
         code = 1
         with open(os.path.join(folder, f"{rank}.error"), "w") as file:
@@ -149,6 +157,17 @@ def _replica(
         # skip interpreter teardown: framework threads (TF's collective runtime, a
         # gloo connection to a replica already gone) can hang it
         os._exit(code)
+
+
+def _linger(folder: str, replicas: int) -> None:
+    """Wait until every replica wrote its result or one wrote an error (at most :data:`_LINGER` s)."""
+    deadline = time.monotonic() + _LINGER
+    while time.monotonic() < deadline:
+        names = os.listdir(folder)
+        done = sum(name.endswith(".result") for name in names)
+        if done >= replicas or any(name.endswith(".error") for name in names):
+            return
+        time.sleep(0.02)
 
 
 def _stop(processes: Sequence[Any]) -> None:
@@ -197,13 +216,13 @@ def launch(
         [0, 1]
     """
     if not isinstance(nprocs, int) or nprocs < 1:
-        raise ValueError(f"nprocs must be an int >= 1, got {nprocs!r}")
+        raise ArgumentError(f"nprocs must be an int >= 1, got {nprocs!r}")
     context = multiprocessing.get_context("spawn")  # forking a process with framework threads is unsafe
     with tempfile.TemporaryDirectory(prefix="unigrad-launch-") as folder:
         processes = [
             context.Process(
                 target=_replica,
-                args=(fn, tuple(args), dict(kwargs or {}), variables, folder, rank),
+                args=(fn, tuple(args), dict(kwargs or {}), variables, folder, rank, nprocs),
                 name=f"unigrad-replica-{rank}",
             )
             for rank, variables in enumerate(_environments(nprocs, env))

@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import config
 from ..autograd import GradientTape
+from ..errors import ArgumentError, ArgumentTypeError, UsageError
 from ..nn.container import Sequential
 from ..nn.module import Module
 from ..ops.conversion import to_device
@@ -64,7 +65,7 @@ class ModelParallel:
         timeout: float | None = None,
     ) -> None:
         if not isinstance(microbatches, int) or microbatches < 1:
-            raise ValueError(f"microbatches must be an int >= 1, got {microbatches!r}")
+            raise ArgumentError(f"microbatches must be an int >= 1, got {microbatches!r}")
         self.microbatches = microbatches
         engines = config.backend_class(config.get_backend()).distribution()
         pipeline: Any = getattr(engines, "PipelineEngine", None)  # one process per stage, if it can
@@ -73,7 +74,7 @@ class ModelParallel:
         self.names, self.stages = _stages(model, count, split)
         self.devices = list(devices) if devices is not None else [None] * len(self.stages)
         if len(self.devices) != len(self.stages):
-            raise ValueError(
+            raise ArgumentError(
                 f"{len(self.stages)} stages need {len(self.stages)} devices, got {len(self.devices)}"
             )
         self._stage_call = getattr(engines, "stage_call", _stage_call)
@@ -99,7 +100,7 @@ class ModelParallel:
     def __call__(self, x: Any) -> Any:
         """The model's output for ``x``, through every stage, micro-batch by micro-batch (one process)."""
         if self._engine is not None:
-            raise RuntimeError(
+            raise UsageError(
                 "a pipeline over processes runs forward and backward together: use value_and_grad(x, y, loss)"
             )
         pieces = _microbatches(x, self.microbatches)
@@ -138,16 +139,16 @@ def _stages(model: Any, count: int | None, split: Sequence[int] | None) -> tuple
     if isinstance(model, (list, tuple)):
         return [str(i) for i in range(len(model))], list(model)
     if not isinstance(model, Sequential):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"ModelParallel takes a ug.nn.Sequential or a list / dict of stages, got {type(model).__name__}"
         )
     if split is None:
         split = balanced_cuts([_size(layer) for layer in model], count or 1)
     bounds = [0, *split, len(model)]
     if sorted(set(bounds)) != bounds or bounds[-2] >= len(model):
-        raise ValueError(f"split {list(split)} does not cut {len(model)} layers into non-empty stages")
+        raise ArgumentError(f"split {list(split)} does not cut {len(model)} layers into non-empty stages")
     if count is not None and len(bounds) - 1 != count:
-        raise ValueError(
+        raise ArgumentError(
             f"split {list(split)} makes {len(bounds) - 1} stages for {count} devices or processes"
         )
     stages = [model[start:stop] for start, stop in itertools.pairwise(bounds)]  # keeps the layers' names
@@ -173,7 +174,7 @@ def balanced_cuts(sizes: Sequence[int], count: int) -> list[int]:
         [2]
     """
     if not 1 <= count <= len(sizes):
-        raise ValueError(f"cannot cut {len(sizes)} layers into {count} non-empty stages")
+        raise ArgumentError(f"cannot cut {len(sizes)} layers into {count} non-empty stages")
     cuts: list[int] = []
     remaining = float(sum(sizes))
     total = 0.0
@@ -194,6 +195,6 @@ def _microbatches(x: Any, count: int) -> list[Any]:
         return [x]
     size = int(x.shape[0])
     if size % count:
-        raise ValueError(f"a batch of {size} does not cut into {count} equal micro-batches")
+        raise ArgumentError(f"a batch of {size} does not cut into {count} equal micro-batches")
     step = size // count
     return [x[i * step : (i + 1) * step] for i in range(count)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import nn
+from ..errors import ArgumentError
 from ..ops.manipulation import permute_dims
 
 __all__ = ["LeNet"]
@@ -44,7 +45,7 @@ class LeNet(nn.Module):
         super().__init__()
         size = ((image_size // 2) - 4) // 2  # conv 5 with padding 2 keeps the size; conv 5 takes 4
         if size < 1:
-            raise ValueError(f"LeNet needs images of at least 12x12 pixels, got image_size={image_size}")
+            raise ArgumentError(f"LeNet needs images of at least 12x12 pixels, got image_size={image_size}")
         self.data_format = data_format
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 6, 5, padding=2, data_format=data_format),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import nn
+from ..errors import ArgumentError
 
 __all__ = ["MLP"]
 
@@ -45,7 +46,7 @@ class MLP(nn.Sequential):
         dtype: Any = None,
     ) -> None:
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"MLP: activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
+            raise ArgumentError(f"MLP: activation must be one of {sorted(_ACTIVATIONS)}, got {activation!r}")
         layers: list[nn.Module] = []
         width = in_features
         for hidden in hidden_features:

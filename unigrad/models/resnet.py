@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import nn
+from ..errors import ArgumentError
 from ..ops.statistical import mean
 from .weights import load_weights
 
@@ -59,7 +60,7 @@ class BasicBlock(nn.Module):
     ) -> None:
         super().__init__()
         if groups != 1 or base_width != 64:
-            raise ValueError("BasicBlock supports only groups=1 and base_width=64, as torchvision")
+            raise ArgumentError("BasicBlock supports only groups=1 and base_width=64, as torchvision")
         self.conv1 = _conv(in_planes, planes, 3, stride, data_format)
         self.bn1 = nn.BatchNorm2d(planes, data_format=data_format)
         self.relu = nn.ReLU()
@@ -155,7 +156,7 @@ class ResNet(nn.Module):
     ) -> None:
         super().__init__()
         if len(layers) != 4:
-            raise ValueError(f"ResNet takes 4 stages, got layers={list(layers)}")
+            raise ArgumentError(f"ResNet takes 4 stages, got layers={list(layers)}")
         self._settings = (block, data_format, groups, width_per_group)
         self.in_planes = 64
         self.conv1 = _conv(in_channels, 64, 7, 2, data_format)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..config import builtin_classes
-from ..errors import StateDictError
+from ..errors import PathNotFoundError, StateDictError
 from ..io import _METADATA_KEY, load
 from ..nn.module import IncompatibleKeys, Module
 
@@ -44,7 +44,7 @@ def read_state_dict(path: PathLike) -> dict[str, Any]:
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
-        raise FileNotFoundError(
+        raise PathNotFoundError(
             f"no weights file at {path!r} (unigrad reads local files; it downloads nothing)"
         )
     if path.endswith(".h5"):

@@ -37,7 +37,7 @@ from .activation import (
 )
 from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
-from .container import ModuleDict, ModuleList, Sequential
+from .container import Container, ModuleDict, ModuleList, Sequential
 from .container_parameters import ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
@@ -192,6 +192,7 @@ __all__ = [
     "Softmin",
     "Softmax2d",
     "Sequential",
+    "Container",
     "ModuleList",
     "ModuleDict",
     "ParameterList",

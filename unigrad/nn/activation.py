@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..ops.creation import full
 from ..types import DTypeLike
 from . import functional as F
@@ -122,7 +122,7 @@ class Hardtanh(Module):
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         if min_val > max_val:
-            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+            raise ArgumentError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
         self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
 
     def forward(self, x: Any) -> Any:
@@ -183,7 +183,7 @@ class GELU(Module):
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         if approximate not in ("none", "tanh"):
-            raise ValueError(f"GELU's approximate must be 'none' or 'tanh', got {approximate!r}")
+            raise ArgumentError(f"GELU's approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
     def forward(self, x: Any) -> Any:
@@ -288,7 +288,7 @@ class PReLU(Module):
     ) -> None:
         super().__init__()
         if num_parameters < 1:
-            raise ValueError(f"PReLU: num_parameters must be at least 1, got {num_parameters}")
+            raise ArgumentError(f"PReLU: num_parameters must be at least 1, got {num_parameters}")
         self.num_parameters, self.init = num_parameters, init
         self.weight = Parameter(full((num_parameters,), init, dtype=dtype, device=device))
 
@@ -312,7 +312,7 @@ class RReLU(Module):
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
         super().__init__()
         if not 0 <= lower <= upper:
-            raise ValueError(f"RReLU: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
+            raise ArgumentError(f"RReLU: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
         self.lower, self.upper, self.inplace = lower, upper, inplace
 
     def forward(self, x: Any) -> Any:

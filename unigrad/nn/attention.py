@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..ops import manipulation
 from . import init
 from .functional._arguments import static_shape
@@ -61,16 +61,16 @@ class MultiheadAttention(Module):
     ) -> None:
         super().__init__()
         if embed_dim <= 0 or num_heads <= 0:
-            raise ValueError(
+            raise ArgumentError(
                 f"MultiheadAttention: embed_dim and num_heads must be greater than 0, got "
                 f"embed_dim={embed_dim} and num_heads={num_heads}"
             )
         if embed_dim % num_heads:
-            raise ValueError(
+            raise ArgumentError(
                 f"MultiheadAttention: embed_dim ({embed_dim}) must divide by num_heads ({num_heads})"
             )
         if not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"MultiheadAttention: dropout must be in [0, 1], got {dropout}")
+            raise ArgumentError(f"MultiheadAttention: dropout must be in [0, 1], got {dropout}")
         self.embed_dim, self.num_heads = embed_dim, num_heads
         self.dropout, self.batch_first = dropout, batch_first
         self.kdim = kdim if kdim is not None else embed_dim
@@ -133,7 +133,7 @@ class MultiheadAttention(Module):
         shapes = self._check(query, key, value)
         batched = len(shapes[0]) == 3
         if is_causal and attn_mask is None:
-            raise ValueError(
+            raise ArgumentError(
                 "MultiheadAttention: is_causal=True is a hint that needs the causal attn_mask; give it"
             )
         seq_first = [s[:-1] for s in shapes[:2]]  # (L, N), or (L,) unbatched

@@ -5,15 +5,23 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any, overload
 
+from ..errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    IndexOutOfRangeError,
+    InvalidKeyError,
+    NotSupportedError,
+)
 from .module import Module
 from .module_state import add_indent
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "update_pairs"]
+__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "update_pairs"]
 
 
 class _Numbered(Module):
@@ -23,7 +31,7 @@ class _Numbered(Module):
         """The name of the child at ``index`` (negative counts from the end)."""
         index = int(index)
         if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range")
+            raise IndexOutOfRangeError(f"index {index} is out of range")
         return list(self._modules)[index % len(self)]
 
     def _renumber(self, modules: Iterable[Module]) -> None:
@@ -58,7 +66,7 @@ class _Numbered(Module):
     def insert(self, index: int, module: Module) -> Any:
         """Put ``module`` before position ``index``, as ``list.insert``; later ones are renumbered."""
         if not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise ArgumentTypeError(f"{type(module).__name__} is not a Module subclass")
         modules = list(self._modules.values())
         modules.insert(index, module)
         self._renumber(modules)
@@ -72,7 +80,7 @@ class _Numbered(Module):
     def extend(self, modules: Iterable[Module]) -> Any:
         """Add each of ``modules`` at the end."""
         if not isinstance(modules, Iterable):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{type(self).__name__}.extend should be called with an iterable, "
                 f"but got {type(modules).__name__}"
             )
@@ -105,7 +113,7 @@ class Sequential(_Numbered):
         else:
             for index, module in enumerate(modules):  # type: ignore[assignment]
                 if not isinstance(module, Module):
-                    raise TypeError(
+                    raise ArgumentTypeError(
                         f"Sequential takes modules, got {type(module).__name__} at position {index}"
                     )
                 self.add_module(str(index), module)
@@ -126,7 +134,7 @@ class Sequential(_Numbered):
 
     def __add__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError(
+            raise ArgumentError(
                 "add operator supports only objects of Sequential class, "
                 f"but {type(other).__name__} is given."
             )
@@ -134,7 +142,7 @@ class Sequential(_Numbered):
 
     def __iadd__(self, other: Sequential) -> Sequential:
         if not isinstance(other, Sequential):
-            raise ValueError(
+            raise ArgumentError(
                 "add operator supports only objects of Sequential class, "
                 f"but {type(other).__name__} is given."
             )
@@ -143,9 +151,11 @@ class Sequential(_Numbered):
     def __mul__(self, times: int) -> Sequential:
         """The same modules (not copies) ``times`` times over, as torch's."""
         if not isinstance(times, int):
-            raise TypeError(f"unsupported operand type(s) for *: Sequential and {type(times).__name__}")
+            raise ArgumentTypeError(
+                f"unsupported operand type(s) for *: Sequential and {type(times).__name__}"
+            )
         if times <= 0:
-            raise ValueError(f"Non-positive multiplication factor {times} for Sequential")
+            raise ArgumentError(f"Non-positive multiplication factor {times} for Sequential")
         return Sequential(*(list(self) * times))
 
     __rmul__ = __mul__
@@ -206,7 +216,28 @@ class ModuleList(_Numbered):
         return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("a ModuleList is a container: call its modules, not the list")
+        raise NotSupportedError("a ModuleList is a container: call its modules, not the list")
+
+
+class Container(Module):
+    """Children given as keyword arguments, as the deprecated ``torch.nn.Container`` (use ``Module``).
+
+    Examples:
+        >>> import unigrad as ug
+        >>> list(ug.nn.Container(fc=ug.nn.Linear(2, 3)).state_dict())
+        ['fc.weight', 'fc.bias']
+    """
+
+    def __init__(self, **kwargs: Module) -> None:
+        super().__init__()
+        warnings.warn(
+            "`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. "
+            "Subclass that instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        for name, module in kwargs.items():
+            self.add_module(name, module)
 
 
 class ModuleDict(Module):
@@ -232,7 +263,7 @@ class ModuleDict(Module):
 
     def __delitem__(self, key: str) -> None:
         if key not in self._modules:
-            raise KeyError(key)
+            raise InvalidKeyError(key)
         delattr(self, key)
 
     def __len__(self) -> int:
@@ -270,7 +301,7 @@ class ModuleDict(Module):
             self[key] = module
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("a ModuleDict is a container: call its modules, not the dict")
+        raise NotSupportedError("a ModuleDict is a container: call its modules, not the dict")
 
 
 def update_pairs(owner: str, values: Any, sort_plain_dicts: bool) -> list[tuple[Any, Any]]:
@@ -280,7 +311,7 @@ def update_pairs(owner: str, values: Any, sort_plain_dicts: bool) -> list[tuple[
     plain dict's keys, as torch's does (``sort_plain_dicts``).
     """
     if not isinstance(values, Iterable):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{owner}.update should be called with an iterable of key/value pairs, "
             f"but got {type(values).__name__}"
         )
@@ -291,12 +322,12 @@ def update_pairs(owner: str, values: Any, sort_plain_dicts: bool) -> list[tuple[
     checked = []
     for index, element in enumerate(values):
         if not isinstance(element, Iterable):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{owner} update sequence element #{index} should be Iterable; is {type(element).__name__}"
             )
         pair = tuple(element)
         if len(pair) != 2:
-            raise ValueError(
+            raise ArgumentError(
                 f"{owner} update sequence element #{index} has length {len(pair)}; 2 is required"
             )
         checked.append((pair[0], pair[1]))

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..dtypes import as_dtype
+from ..errors import ArgumentTypeError, IndexOutOfRangeError, InvalidKeyError, NotSupportedError
 from ..ops.conversion import backend_of, device_of
 from .container import update_pairs
 from .module import Module
@@ -66,7 +67,7 @@ class ParameterList(Module):
     def _key(self, index: int) -> str:
         index = int(index)
         if not -len(self) <= index < len(self):
-            raise IndexError(f"index {index} is out of range")
+            raise IndexOutOfRangeError(f"index {index} is out of range")
         return str(index % len(self))
 
     def __getitem__(self, index: int | slice) -> Any:
@@ -95,7 +96,7 @@ class ParameterList(Module):
     def extend(self, values: Iterable[Any]) -> ParameterList:
         """Add each of ``values`` at the end."""
         if not isinstance(values, Iterable) or _is_tensor(values):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"ParameterList.extend should be called with an iterable, but got {type(values).__name__}"
             )
         for value in values:
@@ -106,7 +107,7 @@ class ParameterList(Module):
         return "\n".join(f"  ({index}): {_describe(value)}" for index, value in enumerate(self))
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("a ParameterList is a container: use its parameters, not the list")
+        raise NotSupportedError("a ParameterList is a container: use its parameters, not the list")
 
 
 class ParameterDict(Module):
@@ -130,17 +131,17 @@ class ParameterDict(Module):
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._keys:
-            raise KeyError(key)
+            raise InvalidKeyError(key)
         return getattr(self, key)
 
     def __setitem__(self, key: str, value: Any) -> None:
         if not isinstance(key, str):
-            raise TypeError(
+            raise ArgumentTypeError(
                 "Index given to ParameterDict cannot be used as a key as it is not a string "
                 f"(type is '{type(key).__name__}')."
             )
         if key not in self._keys and hasattr(self, key):
-            raise KeyError(f"attribute '{key}' already exists")
+            raise InvalidKeyError(f"attribute '{key}' already exists")
         self._keys[key] = None
         setattr(self, key, _as_parameter(value))
 
@@ -221,4 +222,4 @@ class ParameterDict(Module):
         return "\n".join(f"  ({key}): {_describe(value)}" for key, value in self.items())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("a ParameterDict is a container: use its parameters, not the dict")
+        raise NotSupportedError("a ParameterDict is a container: use its parameters, not the dict")

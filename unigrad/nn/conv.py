@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, NotSupportedError, ShapeError
 from . import init
 from .functional._arguments import as_tuple, channels_last, spatial
 from .functional.conv import PADDING_MODES, batched_nd, conv1d, conv2d, conv3d, conv_padding, mode_padded
@@ -37,7 +37,7 @@ class _ConvBase(Module):
         """Checks and stores the arguments both kinds take; returns the layer's name for messages."""
         name = type(self).__name__
         if groups < 1 or in_channels % groups or out_channels % groups:
-            raise ValueError(
+            raise ArgumentError(
                 f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
                 f"divide by groups ({groups})"
             )
@@ -51,7 +51,7 @@ class _ConvBase(Module):
         return name
 
     def _check_padding_mode(self, padding_mode: str, name: str) -> None:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def _init_parameters(self, channels: tuple[int, int], bias: bool, dtype: Any) -> None:
         """PyTorch's default initialisation of a weight ``(*channels, *kernel_size)`` and its bias."""
@@ -113,7 +113,7 @@ class _ConvNd(_ConvBase):
 
     def _check_padding_mode(self, padding_mode: str, name: str) -> None:
         if padding_mode not in PADDING_MODES:
-            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+            raise ArgumentError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
 
     def forward(self, x: Any) -> Any:
         padding = self.padding

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import ArgumentError
 from .conv import _ConvBase
 from .functional._arguments import as_tuple, spatial
 from .functional.conv_transpose import (
@@ -46,7 +47,7 @@ class _ConvTransposeNd(_ConvBase):
         if any(
             e >= s and e >= d for e, s, d in zip(self.output_padding, self.stride, self.dilation, strict=True)
         ):
-            raise ValueError(
+            raise ArgumentError(
                 f"{name}: output_padding {self.output_padding} must be smaller than either stride "
                 f"{self.stride} or dilation {self.dilation}"
             )
@@ -54,7 +55,7 @@ class _ConvTransposeNd(_ConvBase):
 
     def _check_padding_mode(self, padding_mode: str, name: str) -> None:
         if padding_mode != "zeros":
-            raise ValueError(
+            raise ArgumentError(
                 f"{name}: only padding_mode='zeros' is supported (as PyTorch), got {padding_mode!r}"
             )
 

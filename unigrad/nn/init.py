@@ -40,7 +40,7 @@ from .. import dtypes as _dtypes
 from .. import random
 from ..autograd import no_grad
 from ..config import use_backend
-from ..errors import BackendError, DTypeError
+from ..errors import ArgumentError, BackendError, DTypeError
 from ..ops import creation
 from ..ops.conversion import backend_of, device_of, to_numpy
 
@@ -79,7 +79,7 @@ Generator = random.Generator
 def fan_in_and_out(shape: Sequence[int]) -> tuple[int, int]:
     """PyTorch's fans: ``(in, out)`` for ``(out, in, *kernel)`` weights."""
     if len(shape) < 2:
-        raise ValueError(
+        raise ArgumentError(
             f"Fan in and fan out can not be computed for tensor with fewer than 2 dimensions, "
             f"got shape {tuple(shape)}"
         )
@@ -146,11 +146,11 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         elif not isinstance(param, bool) and isinstance(param, (int, float)):
             slope = param
         else:
-            raise ValueError(f"negative_slope {param} not a valid number")
+            raise ArgumentError(f"negative_slope {param} not a valid number")
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity == "selu":
         return 3.0 / 4
-    raise ValueError(
+    raise ArgumentError(
         f"Unsupported nonlinearity {nonlinearity}; expected one of {', '.join(_LINEAR)}, sigmoid, tanh, "
         "relu, leaky_relu, selu"
     )
@@ -168,7 +168,7 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
 def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ArgumentError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
@@ -261,7 +261,7 @@ def trunc_normal_(
     """Fill ``tensor`` with draws from ``N(mean, std²)`` truncated to ``[a, b]`` (absolute bounds)."""
     _float_dtype(tensor, "trunc_normal_")
     if not a < b:
-        raise ValueError(f"trunc_normal_ needs a < b, got a={a}, b={b}")
+        raise ArgumentError(f"trunc_normal_ needs a < b, got a={a}, b={b}")
     shape, dtype = _shape(tensor), _numpy_dtype(tensor)
 
     def values(g: Generator) -> np.ndarray[Any, Any]:
@@ -290,7 +290,7 @@ def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D ``tensor`` with the identity (ones on the diagonal of a rectangle too)."""
     shape = _shape(tensor)
     if len(shape) != 2:
-        raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {shape}")
+        raise ArgumentError(f"Only tensors with 2 dimensions are supported, got shape {shape}")
     dtype = _numpy_dtype(tensor)
     return _write(tensor, lambda g: np.eye(*shape, dtype=dtype), None)
 
@@ -300,9 +300,9 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     on as many channels as it can keep (per group)."""
     shape = _shape(tensor)
     if len(shape) not in (3, 4, 5):
-        raise ValueError(f"Only tensors with 3, 4, or 5 dimensions are supported, got shape {shape}")
+        raise ArgumentError(f"Only tensors with 3, 4, or 5 dimensions are supported, got shape {shape}")
     if shape[0] % groups != 0:
-        raise ValueError(f"dim 0 must be divisible by groups, got shape {shape} and groups={groups}")
+        raise ArgumentError(f"dim 0 must be divisible by groups, got shape {shape} and groups={groups}")
     per_group = shape[0] // groups
     kept = min(per_group, shape[1])
     centre = tuple(size // 2 for size in shape[2:])
@@ -363,7 +363,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
     """A (semi-)orthogonal matrix, times ``gain``; dimensions after the first are flattened (Saxe et al.)."""
     shape = _shape(tensor)
     if len(shape) < 2:
-        raise ValueError(f"Only tensors with 2 or more dimensions are supported, got shape {shape}")
+        raise ArgumentError(f"Only tensors with 2 or more dimensions are supported, got shape {shape}")
     if 0 in shape:
         return tensor
     rows = shape[0]
@@ -387,7 +387,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     """A 2-D ``tensor`` of ``N(0, std²)`` draws with a fraction ``sparsity`` of each column zeroed."""
     shape = _shape(tensor)
     if len(shape) != 2:
-        raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {shape}")
+        raise ArgumentError(f"Only tensors with 2 dimensions are supported, got shape {shape}")
     rows, cols = shape
     zeroed = math.ceil(sparsity * rows)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..errors import ArgumentTypeError
 from ..ops import manipulation
 from . import functional as F
 from . import init
+from .functional.linear import linear_error
 from .module import Module
 from .parameter import Parameter
 
@@ -33,7 +35,13 @@ class Linear(Module):
         self.bias = Parameter(init.uniform((out_features,), -bound, bound, dtype)) if bias else None
 
     def forward(self, x: Any) -> Any:
-        return F.linear(x, self.weight, self.bias)
+        try:
+            return F.linear(x, self.weight, self.bias)
+        except Exception as exc:
+            found = linear_error("Linear", x, self.weight)  # the layer's name, not the function's
+            if found is None:
+                raise
+            raise found from exc
 
     def extra_repr(self) -> str:
         return (
@@ -128,16 +136,16 @@ class Unflatten(Module):
         super().__init__()
         if not isinstance(dim, int):
             # torch also takes a name here, for its named tensors, which unigrad does not have
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"invalid argument type for dim parameter: expected int, got {type(dim).__name__}"
             )
         if not isinstance(unflattened_size, (tuple, list)):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}"
             )
         for position, size in enumerate(unflattened_size):
             if not isinstance(size, int):
-                raise TypeError(
+                raise ArgumentTypeError(
                     "unflattened_size must be tuple of ints, "
                     f"but found element of type {type(size).__name__} at pos {position}"
                 )

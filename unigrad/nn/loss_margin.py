@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ArgumentError
 from . import functional as F
 from .loss import _Loss, _WeightedLoss
 
@@ -56,9 +57,9 @@ class MultiMarginLoss(_WeightedLoss):
     ):
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
-            raise ValueError(f"MultiMarginLoss: p must be 1 or 2, got {p}")
+            raise ArgumentError(f"MultiMarginLoss: p must be 1 or 2, got {p}")
         if weight is not None and weight.ndim != 1:
-            raise ValueError(f"MultiMarginLoss: weight must be 1-D, got shape {tuple(weight.shape)}")
+            raise ArgumentError(f"MultiMarginLoss: weight must be 1-D, got shape {tuple(weight.shape)}")
         self.p = p
         self.margin = margin
 
@@ -131,7 +132,7 @@ class TripletMarginLoss(_Loss):
     ):
         super().__init__(size_average, reduce, reduction)
         if margin <= 0:
-            raise ValueError(f"TripletMarginLoss: margin must be > 0, got {margin}")
+            raise ArgumentError(f"TripletMarginLoss: margin must be > 0, got {margin}")
         self.margin = margin
         self.p = p
         self.eps = eps
@@ -163,7 +164,7 @@ class TripletMarginWithDistanceLoss(_Loss):
     ):
         super().__init__(reduction=reduction)
         if margin <= 0:
-            raise ValueError(f"TripletMarginWithDistanceLoss: margin must be > 0, got {margin}")
+            raise ArgumentError(f"TripletMarginWithDistanceLoss: margin must be > 0, got {margin}")
         self.distance_function = distance_function
         self.margin = margin
         self.swap = swap

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import config
+from ..errors import ArgumentTypeError, MissingAttributeError, NotSupportedError
 from ..ops.conversion import backend_of
 from . import module_hooks, module_state
 from .module_hooks import RemovableHandle
@@ -66,7 +67,7 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         registries = self.__dict__.get("_parameters")
         if registries is None:
-            raise AttributeError(
+            raise MissingAttributeError(
                 f"cannot assign {name!r} before Module.__init__() has run; call super().__init__() first"
             )
         if name in self._buffers:  # a registered buffer stays one (None included)
@@ -125,7 +126,7 @@ class Module:
         """Register ``param`` (a :class:`Parameter`, or ``None`` to hold the slot) as ``name``."""
         module_state.check_name(self, "parameter", name, self._parameters)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
                 "(ug.nn.Parameter or None required)"
             )
@@ -136,7 +137,7 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` (or ``None``, to hold the slot) as the child ``name``."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise ArgumentTypeError(f"{type(module).__name__} is not a Module subclass")
         module_state.check_name(self, "module", name, self._modules)
         self._modules[name] = module
         setattr(self, name, module)
@@ -185,7 +186,7 @@ class Module:
     # -- calling ---------------------------------------------------------------
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} defines no forward()")
+        raise NotSupportedError(f"{type(self).__name__} defines no forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         forward = self.forward if not self._hooked else module_hooks.hooked_forward(self)

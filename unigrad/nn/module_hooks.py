@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:
     from .module import Module
 
@@ -103,7 +105,7 @@ def hooked_forward(module: Module) -> Callable[..., Any]:
                 replaced = hook(module, args, kwargs)
                 if replaced is not None:
                     if not (isinstance(replaced, tuple) and len(replaced) == 2):
-                        raise RuntimeError(
+                        raise UsageError(
                             "forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
                             f"but got {replaced}."
                         )

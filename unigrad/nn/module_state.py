@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import config
-from ..errors import StateDictError
+from ..errors import ArgumentTypeError, InvalidKeyError, MissingAttributeError, StateDictError
 from ..ops.conversion import backend_of, convert, device_of
 from ..ops.conversion import to_device as tensor_to_device
 from ..ops.creation import asarray, zeros_like
@@ -200,13 +200,13 @@ def every_path(module: Module, prefix: str, ancestors: set[int]) -> Iterator[tup
 def check_name(module: Module, kind: str, name: Any, registry: dict[str, Any]) -> None:
     """Raise as torch does for a bad ``register_<kind>`` / ``add_module`` name."""
     if not isinstance(name, str):
-        raise TypeError(f"{kind} name should be a string, got {type(name).__name__}")
+        raise ArgumentTypeError(f"{kind} name should be a string, got {type(name).__name__}")
     if "." in name:
-        raise KeyError(f'{kind} name can\'t contain ".", got: {name}')
+        raise InvalidKeyError(f'{kind} name can\'t contain ".", got: {name}')
     if not name:
-        raise KeyError(f'{kind} name can\'t be empty string ""')
+        raise InvalidKeyError(f'{kind} name can\'t be empty string ""')
     if hasattr(module, name) and name not in registry:
-        raise KeyError(f"attribute '{name}' already exists")
+        raise InvalidKeyError(f"attribute '{name}' already exists")
 
 
 def get_submodule(module: Module, target: str) -> Module:
@@ -218,10 +218,10 @@ def get_submodule(module: Module, target: str) -> Module:
     current = module
     for item in target.split("."):
         if not hasattr(current, item):
-            raise AttributeError(f"{type(current).__name__} has no attribute `{item}`")
+            raise MissingAttributeError(f"{type(current).__name__} has no attribute `{item}`")
         current = getattr(current, item)
         if not isinstance(current, Module):
-            raise AttributeError(f"`{item}` is not an nn.Module")
+            raise MissingAttributeError(f"`{item}` is not an nn.Module")
     return current
 
 
@@ -240,10 +240,10 @@ def _get_registered(module: Module, target: str, registry: str, what: str) -> An
     path, _, name = target.rpartition(".")
     owner = get_submodule(module, path)
     if not hasattr(owner, name):
-        raise AttributeError(f"{type(owner).__name__} has no attribute `{name}`")
+        raise MissingAttributeError(f"{type(owner).__name__} has no attribute `{name}`")
     values = getattr(owner, registry)
     if name not in values:
-        raise AttributeError(f"`{name}` is not {what}")
+        raise MissingAttributeError(f"`{name}` is not {what}")
     return values[name]
 
 

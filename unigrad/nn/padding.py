@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import ArgumentError
 from . import functional as F
 from .module import Module
 
@@ -41,7 +42,7 @@ def _padding(name: str, padding: int | Sequence[int], dims: int) -> tuple[int, .
         return (padding,) * (2 * dims)
     padding = tuple(int(p) for p in padding)
     if len(padding) != 2 * dims:
-        raise ValueError(f"{name}: padding must be an int or {2 * dims} ints, got {padding}")
+        raise ArgumentError(f"{name}: padding must be an int or {2 * dims} ints, got {padding}")
     return padding
 
 

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ArgumentTypeError, ShapeError
 from ..ops import creation, manipulation
 from ..ops._checks import shape_of
 from ..ops.conversion import device_of, to_device, to_numpy
@@ -53,7 +53,7 @@ def initial_states(
     pair = len(names) == 2
     if pair != isinstance(hx, (tuple, list)) or (pair and len(hx) != 2):
         wanted = f"a tuple ({', '.join(names)})" if pair else "one tensor"
-        raise TypeError(f"{where}: hx must be {wanted}, got {type(hx).__name__}")
+        raise ArgumentTypeError(f"{where}: hx must be {wanted}, got {type(hx).__name__}")
     given = tuple(hx) if pair else (hx,)
     for name, state, shape in zip(names, given, shapes, strict=True):
         expected = shape if batch_axis is None else shape[:batch_axis] + shape[batch_axis + 1 :]
@@ -109,20 +109,20 @@ class RNNBase(Module):
         super().__init__()
         where = type(self).__name__
         if mode not in MODES:
-            raise ValueError(f"{where}: mode must be one of {', '.join(MODES)}, got {mode!r}")
+            raise ArgumentError(f"{where}: mode must be one of {', '.join(MODES)}, got {mode!r}")
         if isinstance(dropout, bool) or not 0.0 <= dropout <= 1.0:
-            raise ValueError(f"{where}: dropout must be a probability in [0, 1], got {dropout!r}")
+            raise ArgumentError(f"{where}: dropout must be a probability in [0, 1], got {dropout!r}")
         for name, value in (
             ("input_size", input_size),
             ("hidden_size", hidden_size),
             ("num_layers", num_layers),
         ):
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{where}: {name} must be a positive int, got {value!r}")
+                raise ArgumentError(f"{where}: {name} must be a positive int, got {value!r}")
         if proj_size and mode != "LSTM":
-            raise ValueError(f"{where}: proj_size is an LSTM's alone, not {mode}'s; leave it 0")
+            raise ArgumentError(f"{where}: proj_size is an LSTM's alone, not {mode}'s; leave it 0")
         if not 0 <= proj_size < hidden_size:
-            raise ValueError(
+            raise ArgumentError(
                 f"{where}: proj_size must be 0 (no projection) or less than hidden_size={hidden_size}, "
                 f"got {proj_size}"
             )
@@ -282,7 +282,7 @@ class RNN(RNNBase):
         dtype: Any = None,
     ) -> None:
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            raise ArgumentError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(
             f"RNN_{nonlinearity.upper()}", input_size, hidden_size, num_layers, bias, batch_first,
             dropout, bidirectional, 0, device, dtype,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..ops import manipulation
 from .functional._arguments import static_shape
 from .functional.recurrent import rnn_cell
@@ -104,7 +104,7 @@ class RNNCell(RNNCellBase):
         dtype: Any = None,
     ) -> None:
         if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+            raise ArgumentError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, bias, MODES["RNN_TANH"].gates, device, dtype)
         self.nonlinearity = nonlinearity
 

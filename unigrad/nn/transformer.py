@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import default_float
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..ops import creation
 from ..ops._checks import shape_of
 from . import functional as F
@@ -49,13 +49,13 @@ def _activation(activation: Activation, where: str) -> Callable[[Any], Any]:
     if activation == "gelu":
         return F.gelu
     if isinstance(activation, str) or not callable(activation):
-        raise ValueError(f"{where}: activation should be 'relu', 'gelu' or a callable, not {activation!r}")
+        raise ArgumentError(f"{where}: activation should be 'relu', 'gelu' or a callable, not {activation!r}")
     return activation
 
 
 def _heads(where: str, d_model: int, nhead: int) -> None:
     if nhead <= 0 or d_model % nhead:
-        raise ValueError(f"{where}: d_model ({d_model}) must divide by nhead ({nhead})")
+        raise ArgumentError(f"{where}: d_model ({d_model}) must divide by nhead ({nhead})")
 
 
 def _check(

@@ -25,7 +25,14 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import numpy as np
 
 from ..config import _scoped_get, _state, active_backend
-from ..errors import BackendMismatchError, UnigradError
+from ..errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    BackendMismatchError,
+    IndexOutOfRangeError,
+    NotSupportedError,
+    UnigradError,
+)
 from ._checks import diagnose, public_name
 
 __all__ = [
@@ -95,11 +102,30 @@ def failed(exc: Exception, op: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def explain(exc: Exception, op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> NoReturn:
+    """Raise the unigrad error that says what was wrong with the call that raised ``exc``.
+
+    A backend's kernels raise plain builtins (and the frameworks their own errors):
+    what :func:`diagnose` recognizes becomes its error; a plain ``ValueError``,
+    ``TypeError``, ``IndexError`` or ``NotImplementedError`` left over becomes the
+    matching unigrad error with the same message; anything else (a framework's own
+    error class) passes as it is.
+    """
     try:
         diagnose(op, args, kwargs)
     except UnigradError as found:
         raise found from exc
+    translated = _UNIGRAD_ERROR_FOR.get(type(exc))
+    if translated is not None:
+        raise translated(str(exc)) from exc
     raise exc
+
+
+_UNIGRAD_ERROR_FOR: dict[type[Exception], type[UnigradError]] = {
+    ValueError: ArgumentError,
+    TypeError: ArgumentTypeError,
+    IndexError: IndexOutOfRangeError,
+    NotImplementedError: NotSupportedError,
+}
 
 
 def mismatch_message(op: str, tensor: object, active: str) -> str:
@@ -192,9 +218,11 @@ def _generate(stub: Callable[P, R], target: str, *, promote: bool = False, whole
     parameters = signature.parameters.values()
     clash = _RESERVED.intersection(signature.parameters)
     if clash:
-        raise TypeError(f"{stub.__qualname__}: parameters {sorted(clash)} shadow names of the generated body")
+        raise ArgumentTypeError(
+            f"{stub.__qualname__}: parameters {sorted(clash)} shadow names of the generated body"
+        )
     if promote and not {"x1", "x2"} <= signature.parameters.keys():
-        raise TypeError(f"{stub.__qualname__}: promotion applies to parameters named x1 and x2")
+        raise ArgumentTypeError(f"{stub.__qualname__}: promotion applies to parameters named x1 and x2")
     prologue = _PROMOTE if promote else ""
     if whole:
         prologue += _WHOLE.format(
@@ -261,5 +289,7 @@ def _at_defaults(parameters: Any) -> str:
             elif p.default is False:
                 tests.append(f"not {p.name}")
             else:
-                raise TypeError(f"a whole-tensor fast path needs keyword defaults of None or False, not {p}")
+                raise ArgumentTypeError(
+                    f"a whole-tensor fast path needs keyword defaults of None or False, not {p}"
+                )
     return " and ".join(tests)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..errors import AxisError, ShapeError
+from ..errors import ArgumentTypeError, AxisError, ShapeError
 from ..types import Array
 from ._dispatch import op
 
@@ -171,7 +171,7 @@ def split(x: Array, split_size_or_sections: int | Sequence[int], axis: int = 0) 
                 f"the size of axis {axis} of shape {tuple(x.shape)}"
             )
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "ug.split: split_size_or_sections must be an int or a list of ints, "
             f"got {type(split_size_or_sections).__name__}"
         )
@@ -192,7 +192,7 @@ def chunk(x: Array, chunks: int, axis: int = 0) -> tuple[Array, ...]:
         [[0, 1], [2, 3], [4]]
     """
     if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)):
-        raise TypeError(f"ug.chunk: chunks must be an int, got {type(chunks).__name__}")
+        raise ArgumentTypeError(f"ug.chunk: chunks must be an int, got {type(chunks).__name__}")
     if chunks <= 0:
         raise ShapeError(f"ug.chunk: chunks must be greater than 0, got {chunks}")
     ndim, size = _axis_size("ug.chunk", x, axis)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..autograd import no_grad, stop_gradient
+from ..errors import ArgumentTypeError
 from ..ops.binary import add, multiply, subtract
 from ..ops.conversion import backend_of, convert, device_of, to_numpy
 from ..ops.creation import asarray, zeros_like
@@ -199,7 +200,7 @@ class LBFGS(Optimizer):
     def step(self, closure: Closure) -> Any:  # type: ignore[override]
         """Run up to ``max_iter`` iterations, calling ``closure`` for each loss; the first loss returned."""
         if not callable(closure):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"LBFGS.step takes a closure that returns (loss, grads), got {type(closure).__name__}"
             )
         group = self.param_groups[0]

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from .. import tree
 from ..autograd import no_grad
 from ..distribute import _hooks
-from ..errors import BackendMismatchError, DTypeError, ShapeError
+from ..errors import ArgumentTypeError, BackendMismatchError, DTypeError, NotSupportedError, ShapeError
 from ..ops.conversion import backend_of
 from ..types import Array
 from . import _state_dict
@@ -67,7 +67,7 @@ class Optimizer:
         self._state: dict[int, State] = {}  # by id(param): TensorFlow variables are not hashable
         self._backend: Any = None
         if is_tensor_like(params) or isinstance(params, (str, bytes, Mapping)):
-            raise TypeError(
+            raise ArgumentTypeError(
                 "params must be an iterable of parameters or of param-group dicts, "
                 f"got {type(params).__name__}"
             )
@@ -83,7 +83,7 @@ class Optimizer:
 
     def transform(self, group: Mapping[str, Any]) -> Transform:
         """The update of one group, built from its current options."""
-        raise NotImplementedError
+        raise NotSupportedError
 
     def check(self, group: Mapping[str, Any]) -> None:
         """Raise :class:`OptimizerError` for options the optimizer cannot take."""
@@ -94,7 +94,7 @@ class Optimizer:
     def add_param_group(self, group: Mapping[str, Any]) -> None:
         """Add a group ``{"params": [...], option: value, ...}``; missing options take the defaults."""
         if not isinstance(group, Mapping) or "params" not in group:
-            raise TypeError("a param group must be a dict with a 'params' entry")
+            raise ArgumentTypeError("a param group must be a dict with a 'params' entry")
         params = group["params"]
         params = [params] if is_tensor_like(params) else list(params)
         if not params:
@@ -250,7 +250,7 @@ class Optimizer:
             # assign_add; its in-place add_ is the same update (the step runs under no_grad)
             assign_add = getattr(p, "assign_add", None) or getattr(p, "add_", None)
             if assign_add is None:
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"the generic path updates parameters with assign_add, which a {type(p).__name__} "
                     "lacks; make parameters with ug.nn.Parameter"
                 )

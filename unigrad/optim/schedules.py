@@ -32,6 +32,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..errors import ArgumentTypeError, NotSupportedError
 from ._checks import OptimizerError
 
 __all__ = [
@@ -88,7 +89,7 @@ class LRScheduler:
     def __init__(self, optimizer: Any, last_epoch: int = -1) -> None:
         if not hasattr(optimizer, "param_groups"):
             kind = type(optimizer).__name__
-            raise TypeError(f"a schedule needs an optimizer with param_groups, got {kind}")
+            raise ArgumentTypeError(f"a schedule needs an optimizer with param_groups, got {kind}")
         self.optimizer = optimizer
         for i, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
@@ -105,7 +106,7 @@ class LRScheduler:
 
     def lr_at(self, step: int, base_lr: float) -> float:
         """The learning rate at ``step`` of a group whose base lr is ``base_lr``."""
-        raise NotImplementedError
+        raise NotSupportedError
 
     def lrs_at(self, step: int) -> list[float]:
         """The learning rate of each group at ``step``."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import config, random, tree
 from ..autograd import GradientTape
+from ..errors import ArgumentError, ArgumentTypeError
 from ..nn.module import Module
 from ..ops.conversion import backend_of, to_numpy
 from ..ops.creation import asarray, astype
@@ -34,7 +35,7 @@ class BackendsDisagreeError(AssertionError):
 def _is_factory(candidate: Callable[..., Any]) -> bool:
     """A model factory takes no required positional argument; a function takes the inputs."""
     if isinstance(candidate, Module):
-        raise TypeError(
+        raise ArgumentTypeError(
             "assert_backends_agree needs to build the model once per backend: pass a factory "
             "(the class, or lambda: MyNet(...)), not a model instance"
         )
@@ -156,7 +157,7 @@ def assert_backends_agree(
     """
     names = list(backends) if backends is not None else config.available_backends()
     if len(names) < 2:
-        raise ValueError(f"assert_backends_agree needs two backends to compare, got {names}")
+        raise ArgumentError(f"assert_backends_agree needs two backends to compare, got {names}")
     results = {
         name: run_on_backend(fn_or_module_factory, inputs, name, grads=grads, seed=seed) for name in names
     }

@@ -20,15 +20,18 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..errors import DependencyError
+
 try:
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
 except ImportError as exc:  # pragma: no cover - depends on the install
-    raise ImportError(
+    raise DependencyError(
         "unigrad.testing.strategies needs hypothesis: pip install 'unigrad[dev]' or pip install hypothesis"
     ) from exc
 
 from .. import dtypes as _dtypes
+from ..errors import ArgumentTypeError
 
 __all__ = [
     "SPECIAL_FLOATS",
@@ -161,7 +164,7 @@ def module_inputs(
     """NumPy inputs that fit ``module`` (its first layer, for a ``Sequential``).
 
     Knows ``Linear``, ``Conv1d``, ``Conv2d``, ``BatchNorm1d/2d``, ``LayerNorm``,
-    ``Embedding`` (integer indices), ``LSTM`` and ``MultiheadAttention`` (one
+    ``Embedding`` (integer indices), ``RNN``/``GRU``/``LSTM`` and ``MultiheadAttention`` (one
     input, used as query, key and value). ``batch``, ``length`` (sequences) and
     ``side`` (image height and width) are strategies for the free sizes.
     """
@@ -194,7 +197,7 @@ def module_inputs(
         return floats(batch.map(lambda n: (n, *layer.normalized_shape)))
     if isinstance(layer, nn.Embedding):
         return arrays("int64", st.tuples(batch, length), low=0, high=layer.num_embeddings - 1)
-    if isinstance(layer, nn.LSTM):
+    if isinstance(layer, nn.RNNBase):  # RNN, GRU, LSTM
         first = getattr(layer, "batch_first", False)
         return floats(
             st.tuples(batch, length).map(
@@ -208,7 +211,7 @@ def module_inputs(
                 lambda t: (t[0], t[1], layer.embed_dim) if first else (t[1], t[0], layer.embed_dim)
             )
         )
-    raise TypeError(
+    raise ArgumentTypeError(
         f"module_inputs does not know what a {type(layer).__name__} takes; draw its inputs with "
         "arrays(dtype, shape) instead"
     )

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentError, ArgumentTypeError
 from ..io import save
 from ..ops.conversion import to_numpy
 
@@ -108,7 +109,7 @@ class _Monitor:
 
     def __init__(self, monitor: str, mode: str, min_delta: float = 0.0) -> None:
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
+            raise ArgumentError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
         if mode == "auto":
             higher = ("acc", "auc", "precision", "recall", "f1")
             mode = "max" if any(word in monitor for word in higher) else "min"
@@ -158,7 +159,7 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = False,
     ) -> None:
         if patience < 0:
-            raise ValueError(f"patience must be >= 0, got {patience}")
+            raise ArgumentError(f"patience must be >= 0, got {patience}")
         self._monitor = _Monitor(monitor, mode, min_delta)
         self.monitor, self.patience, self.restore_best_weights = monitor, patience, restore_best_weights
         self.on_train_begin()
@@ -252,16 +253,18 @@ class LearningRateScheduler(Callback):
 
     def __init__(self, schedule: Any, step_every: str = "epoch") -> None:
         if step_every not in ("epoch", "batch"):
-            raise ValueError(f"step_every must be 'epoch' or 'batch', got {step_every!r}")
+            raise ArgumentError(f"step_every must be 'epoch' or 'batch', got {step_every!r}")
         self.schedule: Any = schedule  # an LRScheduler or a function (epoch, lr) -> lr
         self.step_every = step_every
         self._is_object = hasattr(schedule, "step") and hasattr(schedule, "optimizer")
         if not self._is_object and not callable(schedule):
-            raise TypeError(f"schedule must be a ug.optim.schedules object or a function, got {schedule!r}")
+            raise ArgumentTypeError(
+                f"schedule must be a ug.optim.schedules object or a function, got {schedule!r}"
+            )
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
         if self._is_object and self.schedule.optimizer is not self.optimizer:
-            raise ValueError(
+            raise ArgumentError(
                 "the schedule was made for another optimizer than the one fit trains with; "
                 "make it with the optimizer passed to fit"
             )

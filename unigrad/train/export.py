@@ -56,7 +56,7 @@ import numpy as np
 
 from .. import config
 from ..backends import BUILTIN
-from ..errors import BackendNotInstalledError, UnigradError
+from ..errors import BackendNotInstalledError, PathIsADirectoryError, PathNotFoundError, UnigradError
 from ..nn.module import Module
 from ..ops.conversion import backend_of, convert, device_of, to_device
 
@@ -142,9 +142,9 @@ def export(
         )
     destination = os.path.abspath(os.fspath(path))
     if not os.path.isdir(os.path.dirname(destination)):
-        raise FileNotFoundError(f"cannot export to {destination!r}: its folder does not exist")
+        raise PathNotFoundError(f"cannot export to {destination!r}: its folder does not exist")
     if _SUFFIX[chosen] and os.path.isdir(destination):
-        raise IsADirectoryError(f"the {chosen!r} format writes one file, but {destination!r} is a folder")
+        raise PathIsADirectoryError(f"the {chosen!r} format writes one file, but {destination!r} is a folder")
     if target != source:
         config.backend_instance(target)  # BackendNotInstalledError, with the fix, if it is missing
         try:

@@ -35,6 +35,7 @@ import math
 from collections.abc import Callable
 
 from ..dtypes import as_dtype, int64, isdtype
+from ..errors import NotSupportedError
 from ..nn import functional as F
 from ..ops import binary, creation, manipulation, searching, statistical, unary
 from ..types import Array
@@ -105,7 +106,7 @@ class Loss:
         return statistical.mean(self.per_sample(prediction, target))
 
     def per_sample(self, prediction: Array, target: Array) -> Array:
-        raise NotImplementedError
+        raise NotSupportedError
 
     def __repr__(self) -> str:
         logits = ", from_logits=True" if self.from_logits else ""
@@ -348,7 +349,7 @@ class SparseCategoricalCrossentropy(Loss):
         return F.nll_loss(scores, target)
 
     def per_sample(self, prediction: Array, target: Array) -> Array:
-        raise NotImplementedError("SparseCategoricalCrossentropy computes its mean in __call__")
+        raise NotSupportedError("SparseCategoricalCrossentropy computes its mean in __call__")
 
 
 KERAS_LOSSES: dict[str, Callable[[], Loss]] = {

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InvalidKeyError
 from ..nn import functional as F
 from ..ops import binary, creation, manipulation, searching, statistical
 from ..ops.conversion import to_numpy
@@ -251,7 +252,7 @@ class RunningLogs(Mapping[str, float]):
 
     def __getitem__(self, key: str) -> float:
         if key not in self._means.names:
-            raise KeyError(key)
+            raise InvalidKeyError(key)
         return self._means.result()[key]
 
     def __iter__(self) -> Iterator[str]:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from ..errors import ArgumentError
 from .callbacks import Callback
 
 __all__ = ["ProgressBar", "format_logs"]
@@ -43,7 +44,7 @@ class ProgressBar(Callback):
         refresh_seconds: float = 0.1,
     ) -> None:
         if int(verbose) not in (0, 1, 2):
-            raise ValueError(f"verbose must be False/0, True/1 or 2, got {verbose!r}")
+            raise ArgumentError(f"verbose must be False/0, True/1 or 2, got {verbose!r}")
         self.verbose, self.stream, self.lines, self.refresh_seconds = (
             int(verbose),
             stream,

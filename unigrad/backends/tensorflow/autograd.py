@@ -8,6 +8,8 @@ from typing import Any
 
 import tensorflow as tf
 
+from unigrad.backends.api import ArgumentError, ArgumentTypeError, UsageError
+
 __all__ = [
     "parameter",
     "is_parameter",
@@ -25,7 +27,7 @@ __all__ = [
 
 def parameter(value: Any, trainable: bool = True) -> tf.Variable:
     if trainable and not (value.dtype.is_floating or value.dtype.is_complex):
-        raise TypeError(f"a trainable parameter needs a floating-point dtype, got {value.dtype.name}")
+        raise ArgumentTypeError(f"a trainable parameter needs a floating-point dtype, got {value.dtype.name}")
     variable = tf.Variable(value, trainable=trainable)
     # PyTorch code writes initial values through ``param.data`` (nn.init.normal_(m.weight.data, ...));
     # a variable's assign already writes without being recorded, so its .data is itself
@@ -151,7 +153,7 @@ def _for_tensors(found: Any, n_args: int, tensor_positions: Sequence[int]) -> li
         return [grads[i] for i in tensor_positions]
     if len(grads) == len(tensor_positions):
         return grads
-    raise ValueError(
+    raise ArgumentError(
         f"the gradient function returned {len(grads)} gradients for {n_args} inputs "
         f"({len(tensor_positions)} of them tensors); return one per input, None where there is none"
     )
@@ -211,7 +213,7 @@ def make_buffer(value: Any) -> tf.Variable:
     if isinstance(value, tf.Variable):
         return value
     if not tf.executing_eagerly() and not hasattr(value, "numpy"):
-        raise RuntimeError(
+        raise UsageError(
             "a module buffer was given a new shape or dtype inside a compiled function; "
             "buffers keep their shape there (assign values of the same shape and dtype)"
         )

@@ -21,7 +21,7 @@ from typing import Any
 
 import tensorflow as tf
 
-from unigrad.backends.api import BackendError, tree, use_backend
+from unigrad.backends.api import ArgumentTypeError, BackendError, tree, use_backend
 from unigrad.backends.api import distribute_env as env
 from unigrad.backends.api import distribute_hooks as _hooks
 
@@ -75,7 +75,7 @@ class DataParallelEngine:
         self, devices: Sequence[str] | None = None, timeout: float = env.DEFAULT_TIMEOUT, **options: Any
     ):
         if options:
-            raise TypeError(f"unexpected options for TensorFlow's DataParallel: {sorted(options)}")
+            raise ArgumentTypeError(f"unexpected options for TensorFlow's DataParallel: {sorted(options)}")
         self.name = "multi_worker_mirrored" if tf_cluster_size() > 1 else "mirrored"
         key = (self.name, None if self.name == "multi_worker_mirrored" else tuple(_local_devices(devices)))
         self.strategy: Any = _strategies.get(key)

@@ -49,6 +49,8 @@ import tensorflow as tf
 # (not exported under tf.*; the fused ops need a resource variable's handle)
 from tensorflow.python.ops.resource_variable_ops import BaseResourceVariable, ResourceVariable
 
+from unigrad.backends.api import UsageError
+
 from .core import in_graph
 
 __all__ = [
@@ -184,7 +186,7 @@ def _write_back(states: Sequence[State], changes: Sequence[Mapping[str, Any]]) -
             if optim_is_state_variable(current):
                 current.assign(tf.cast(value, current.dtype))
             else:
-                raise RuntimeError(
+                raise UsageError(
                     f"optimizer state {key!r} appeared inside a compiled step; unigrad makes every "
                     "state entry before tracing, so this is a bug: please report it"
                 )

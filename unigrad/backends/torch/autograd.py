@@ -16,6 +16,8 @@ from typing import Any
 
 import torch
 
+from unigrad.backends.api import ArgumentError, ArgumentTypeError
+
 from .core import dtype_of
 
 __all__ = [
@@ -98,7 +100,7 @@ def parameter(value: Tensor, trainable: bool = True) -> Parameter:
     # torch would share) must not write its updates through into that array
     data = value.detach().clone()
     if trainable and not (data.dtype.is_floating_point or data.dtype.is_complex):
-        raise TypeError(f"a trainable parameter needs a floating-point dtype, got {dtype_of(data)}")
+        raise ArgumentTypeError(f"a trainable parameter needs a floating-point dtype, got {dtype_of(data)}")
     return Parameter(data, requires_grad=trainable)
 
 
@@ -271,7 +273,7 @@ def _per_input(found: Any, tensor_args: Sequence[bool]) -> tuple[Any, ...]:
     if len(grads) == sum(tensor_args):  # gradients for the tensor inputs only
         it = iter(grads)
         return tuple(next(it) if is_tensor else None for is_tensor in tensor_args)
-    raise ValueError(
+    raise ArgumentError(
         f"the gradient function returned {len(grads)} gradients for {len(tensor_args)} inputs "
         f"({sum(tensor_args)} of them tensors); return one per input, None where there is none"
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from unigrad.backends.api import BackendNotInstalledError
+
 __all__ = ["split_rows", "loader_length", "read_state_file"]
 
 
@@ -38,7 +40,7 @@ def read_state_file(path: str) -> Any:
     try:
         import torch
     except ImportError as exc:
-        raise ImportError(
+        raise BackendNotInstalledError(
             f"reading the PyTorch file {path!r} needs torch (pip install 'unigrad[torch]'); "
             "or convert it once to .safetensors, which unigrad reads without PyTorch"
         ) from exc

@@ -26,8 +26,8 @@ from typing import Any
 import torch
 import torch.distributed as dist
 
+from unigrad.backends.api import ArgumentError, tree
 from unigrad.backends.api import distribute_env as env
-from unigrad.backends.api import tree
 
 from . import autograd
 from .device import native_device
@@ -222,7 +222,7 @@ class PipelineEngine:
         from torch.distributed.pipelining import PipelineStage
 
         if not process_group(timeout) or dist.get_world_size() != len(stages):
-            raise ValueError(
+            raise ArgumentError(
                 f"a pipeline over processes needs one process per stage: {len(stages)} stages, "
                 f"{dist.get_world_size() if dist.is_initialized() else 1} processes"
             )

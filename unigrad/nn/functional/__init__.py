@@ -56,6 +56,7 @@ from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .fold import fold, unfold
 from .grid import affine_grid, grid_sample
+from .gumbel import gumbel_softmax
 from .linear import bilinear, linear
 from .loss import (
     binary_cross_entropy,
@@ -92,7 +93,17 @@ from .pooling_adaptive import (
     adaptive_max_pool2d,
     adaptive_max_pool3d,
 )
-from .pooling_indices import max_unpool1d, max_unpool2d, max_unpool3d
+from .pooling_indices import (
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
 from .pooling_nd import avg_pool3d, lp_pool1d, lp_pool2d, lp_pool3d, max_pool3d
 from .sparse import embedding, embedding_bag, one_hot
 from .vision import (
@@ -206,6 +217,13 @@ __all__ = [
     "max_unpool1d",
     "max_unpool2d",
     "max_unpool3d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "max_pool3d_with_indices",
+    "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
+    "gumbel_softmax",
     "max_pool2d",
     "avg_pool2d",
     "batch_norm",

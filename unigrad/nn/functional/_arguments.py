@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
@@ -45,14 +45,16 @@ def channels_last(data_format: str, where: str) -> bool:
         return False
     if data_format == "channels_last":
         return True
-    raise ValueError(f"{where}: data_format must be 'channels_first' or 'channels_last', got {data_format!r}")
+    raise ArgumentError(
+        f"{where}: data_format must be 'channels_first' or 'channels_last', got {data_format!r}"
+    )
 
 
 def as_tuple(value: Size, dims: int, what: str, where: str) -> tuple[int, ...]:
     """An int or ints as ``dims`` ints, or a ValueError naming ``what``."""
     values = (value,) * dims if isinstance(value, int) else tuple(int(v) for v in value)
     if len(values) != dims:
-        raise ValueError(f"{where}: {what} must be an int or {dims} ints, got {value!r}")
+        raise ArgumentError(f"{where}: {what} must be an int or {dims} ints, got {value!r}")
     return values
 
 

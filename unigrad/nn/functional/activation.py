@@ -29,7 +29,7 @@ import math
 import warnings
 
 from ... import random
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import binary, creation, manipulation, unary
 from ...ops._checks import shape_of
 from ...ops.conversion import device_of
@@ -95,7 +95,7 @@ def _fill(x: Array, value: float) -> Array:
 def hardtanh(x: Array, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Array:
     """``x`` clipped to ``[min_val, max_val]``; the gradient is 0 at and beyond the bounds, as torch's."""
     if min_val > max_val:
-        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+        raise ArgumentError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
     return where(
         binary.less_equal(x, min_val),
         _fill(x, min_val),
@@ -132,14 +132,14 @@ def selu(x: Array, inplace: bool = False) -> Array:
 def celu(x: Array, alpha: float = 1.0, inplace: bool = False) -> Array:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
     if alpha == 0:
-        raise ValueError("celu: alpha must not be 0 (it divides x)")
+        raise ArgumentError("celu: alpha must not be 0 (it divides x)")
     return where(binary.greater(x, 0), x, alpha * _expm1_of_negative_part(x * (1.0 / alpha)))
 
 
 def gelu(x: Array, approximate: str = "none") -> Array:
     """``x * Φ(x)`` with the exact normal CDF, or its tanh approximation (``approximate="tanh"``)."""
     if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise ArgumentError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     try:
         return current_backend().nn_gelu(x, approximate)
     except Exception as exc:
@@ -206,7 +206,7 @@ def softsign(x: Array) -> Array:
 def softshrink(x: Array, lambd: float = 0.5) -> Array:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0."""
     if lambd < 0:
-        raise ValueError(f"softshrink: lambd must be non-negative, got {lambd}")
+        raise ArgumentError(f"softshrink: lambd must be non-negative, got {lambd}")
     return where(
         binary.greater(x, lambd),
         x - lambd,
@@ -254,7 +254,7 @@ def rrelu(
     """Randomized leaky ReLU: in training each negative element gets a slope drawn from
     ``uniform(lower, upper)`` (from :mod:`unigrad.random`), in evaluation the mean slope."""
     if not 0 <= lower <= upper:
-        raise ValueError(f"rrelu: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
+        raise ArgumentError(f"rrelu: needs 0 <= lower <= upper, got lower={lower}, upper={upper}")
     if not training:
         return leaky_relu(x, (lower + upper) / 2)
     shape = _known_shape(x, "RReLU (F.rrelu)")
@@ -298,7 +298,7 @@ def _softmax_dim(name: str, dim: int | None, axis: int | None) -> int:
     :func:`implicit_softmax_dim`.)
     """
     if dim is not None and axis is not None and dim != axis:
-        raise ValueError(f"{name}: got both dim={dim} and axis={axis}; pass one")
+        raise ArgumentError(f"{name}: got both dim={dim} and axis={axis}; pass one")
     chosen = dim if dim is not None else axis
     return -1 if chosen is None else chosen
 

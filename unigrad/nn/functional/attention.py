@@ -26,7 +26,7 @@ import numpy as np
 
 from ...dtypes import as_dtype, isdtype
 from ...dtypes import bool as bool_dtype
-from ...errors import DTypeError, ShapeError
+from ...errors import ArgumentError, DTypeError, ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
@@ -146,7 +146,7 @@ def scaled_dot_product_attention(
     scores = (*batch, q_shape[-2], k_shape[-2])
     if attn_mask is not None:
         if is_causal:
-            raise ValueError(f"{_SDPA}: give attn_mask or is_causal=True, not both")
+            raise ArgumentError(f"{_SDPA}: give attn_mask or is_causal=True, not both")
         if not (_is_bool(attn_mask) or as_dtype(attn_mask.dtype) == as_dtype(query.dtype)):
             raise DTypeError(
                 f"{_SDPA}: attn_mask must be bool or of the query's dtype {as_dtype(query.dtype)}, "
@@ -159,7 +159,7 @@ def scaled_dot_product_attention(
                 f"{scores} (..., L, S); got {given}"
             )
     if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"{_SDPA}: dropout probability must be in [0, 1], got {dropout_p}")
+        raise ArgumentError(f"{_SDPA}: dropout probability must be in [0, 1], got {dropout_p}")
     scale = 1.0 / math.sqrt(q_shape[-1]) if scale is None else float(scale)
     return attention_kernel(
         query, key, value, attn_mask, float(dropout_p), bool(is_causal), scale, enable_gqa
@@ -266,7 +266,7 @@ def multi_head_attention_forward(
             f"got {', '.join(map(str, shapes))}"
         )
     if is_causal and attn_mask is None:
-        raise ValueError(f"{where}: is_causal=True is a hint that needs the causal attn_mask; give it")
+        raise ArgumentError(f"{where}: is_causal=True is a hint that needs the causal attn_mask; give it")
     seq_first = (shapes[0][:-1], shapes[1][:-1])
     if static_k is not None:  # the padding mask covers the static keys (torch checks it after the swap)
         static = (_shape(static_k, "static_k", where)[1], *seq_first[1][1:])
@@ -276,9 +276,9 @@ def multi_head_attention_forward(
         check_masks(where, seq_first, num_heads, key_padding_mask, attn_mask, batched)
     separate = (q_proj_weight, k_proj_weight, v_proj_weight) if use_separate_proj_weight else None
     if separate is not None and any(w is None for w in separate):
-        raise ValueError(f"{where}: use_separate_proj_weight=True needs q_, k_ and v_proj_weight")
+        raise ArgumentError(f"{where}: use_separate_proj_weight=True needs q_, k_ and v_proj_weight")
     if separate is None and in_proj_weight is None:
-        raise ValueError(f"{where}: give in_proj_weight, or use_separate_proj_weight=True and the three")
+        raise ArgumentError(f"{where}: give in_proj_weight, or use_separate_proj_weight=True and the three")
     if not batched:
         query, key, value = (manipulation.expand_dims(t, axis=1) for t in (query, key, value))
         if key_padding_mask is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
@@ -67,12 +67,12 @@ def conv_padding(
         return tuple((0, 0) for _ in kernel)
     if padding == "same":
         if any(s != 1 for s in stride):
-            raise ValueError(f"{where}: padding='same' needs stride 1 (as PyTorch), got stride {stride}")
+            raise ArgumentError(f"{where}: padding='same' needs stride 1 (as PyTorch), got stride {stride}")
         # an odd total goes to the end, as PyTorch pads it
         totals = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
         return tuple((t // 2, t - t // 2) for t in totals)
     if isinstance(padding, str):
-        raise ValueError(f"{where}: padding must be 'same', 'valid', an int or ints, got {padding!r}")
+        raise ArgumentError(f"{where}: padding must be 'same', 'valid', an int or ints, got {padding!r}")
     return tuple((p, p) for p in as_tuple(padding, len(kernel), "padding", where))
 
 
@@ -150,7 +150,7 @@ def checked_operands(
             f"{where} expects a {dims + 2}-D weight ({first}, {second}/groups, *kernel), got shape {w_shape}"
         )
     if groups < 1 or w_shape[0] % groups:
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: {first} {w_shape[0]} (weight shape {w_shape}) must divide by groups={groups}"
         )
     in_channels, out_channels = w_shape[0], w_shape[1] * groups

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...types import Array
 from ._arguments import Size, as_tuple, spatial, to_2d
 from .conv import checked_operands, public_function, run_kernel
@@ -39,14 +39,14 @@ def transpose_output_padding(
     """The ``output_padding`` that gives ``output_size`` (PyTorch's ``_output_padding``)."""
     output_size = tuple(int(s) for s in output_size)[-len(kernel) :]
     if len(output_size) != len(kernel):
-        raise ValueError(f"{where}: output_size must have {len(kernel)} spatial sizes, got {output_size}")
+        raise ArgumentError(f"{where}: output_size must have {len(kernel)} spatial sizes, got {output_size}")
     smallest = [
         (n - 1) * s - 2 * p + d * (k - 1) + 1
         for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation, strict=True)
     ]
     for want, low, s in zip(output_size, smallest, stride, strict=True):
         if not low <= want < low + s:
-            raise ValueError(
+            raise ArgumentError(
                 f"{where}: requested an output size of {output_size}, but valid sizes range from "
                 f"{tuple(smallest)} to {tuple(m + s - 1 for m, s in zip(smallest, stride, strict=True))} "
                 f"(for an input of spatial size {tuple(sizes)})"
@@ -76,12 +76,12 @@ def _conv_transpose(
     extras = as_tuple(output_padding, dims, "output_padding", where)
     dilations = as_tuple(dilation, dims, "dilation", where)
     if any(v < 1 for v in (*strides, *dilations)) or any(v < 0 for v in (*pads, *extras)):
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: stride and dilation must be positive, padding and output_padding non-negative, "
             f"got stride={strides}, dilation={dilations}, padding={pads}, output_padding={extras}"
         )
     if any(e >= s and e >= d for e, s, d in zip(extras, strides, dilations, strict=True)):
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: output_padding {extras} must be smaller than either stride {strides} "
             f"or dilation {dilations}"
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import creation
 from ...ops.conversion import device_of
 from ...types import Array
@@ -31,7 +31,7 @@ _ALPHA = 1.7580993408473766
 
 def check_probability(name: str, p: float) -> None:
     if not 0.0 <= p <= 1.0:
-        raise ValueError(f"{name}: dropout probability must be in [0, 1], got {p}")
+        raise ArgumentError(f"{name}: dropout probability must be in [0, 1], got {p}")
 
 
 def _drops(name: str, p: float, training: bool) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import manipulation
 from ...types import Array
 from ._dispatch import current_backend, failed
@@ -30,7 +30,7 @@ Size = int | Sequence[int]
 def _pair(value: Size, what: str, where: str) -> tuple[int, int]:
     values = (value, value) if isinstance(value, int) else tuple(int(v) for v in value)
     if len(values) != 2:
-        raise ValueError(f"{where}: {what} must be an int or 2 ints, got {value!r}")
+        raise ArgumentError(f"{where}: {what} must be an int or 2 ints, got {value!r}")
     return values[0], values[1]
 
 

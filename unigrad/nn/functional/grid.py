@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, NotSupportedError, ShapeError
 from ...ops import creation, manipulation, products
 from ...ops.conversion import device_of
 from ...types import Array
@@ -60,7 +60,7 @@ def affine_grid(theta: Array, size: Sequence[int], align_corners: bool | None = 
     size = tuple(int(n) for n in size)
     shape = known_shape(theta, "affine_grid")
     if len(size) not in (4, 5):
-        raise ValueError(f"affine_grid: size must be 4-D (N, C, H, W) or 5-D (N, C, D, H, W), got {size}")
+        raise ArgumentError(f"affine_grid: size must be 4-D (N, C, H, W) or 5-D (N, C, D, H, W), got {size}")
     dims = len(size) - 2
     if shape != (size[0], dims, dims + 1):
         raise ShapeError(
@@ -68,7 +68,7 @@ def affine_grid(theta: Array, size: Sequence[int], align_corners: bool | None = 
             f"({size[0]}, {dims}, {dims + 1}), got shape {shape}"
         )
     if min(size) <= 0:
-        raise ValueError(f"affine_grid: size must be positive, got {size}")
+        raise ArgumentError(f"affine_grid: size must be positive, got {size}")
     if corners and min(size[2:]) == 1:
         warnings.warn(
             "affine_grid: Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
@@ -101,18 +101,18 @@ def grid_sample(
     """
     if mode not in _MODES:
         if mode == "bicubic":
-            raise NotImplementedError(
+            raise NotSupportedError(
                 "grid_sample: mode='bicubic' is not supported; use 'bilinear' or 'nearest'"
             )
-        raise ValueError(f"grid_sample: mode must be 'bilinear' or 'nearest', got {mode!r}")
+        raise ArgumentError(f"grid_sample: mode must be 'bilinear' or 'nearest', got {mode!r}")
     if padding_mode not in _PADDING_MODES:
-        raise ValueError(
+        raise ArgumentError(
             f"grid_sample: padding_mode must be 'zeros', 'border' or 'reflection', got {padding_mode!r}"
         )
     corners = _corners(align_corners, "grid_sample")
     shape, grid_shape = known_shape(input, "grid_sample"), known_shape(grid, "grid_sample")
     if len(shape) == 5:
-        raise NotImplementedError("grid_sample: 5-D (volumetric) input is not supported")
+        raise NotSupportedError("grid_sample: 5-D (volumetric) input is not supported")
     if len(shape) != 4 or len(grid_shape) != 4 or grid_shape[0] != shape[0] or grid_shape[3] != 2:
         raise ShapeError(
             f"grid_sample: expects input (N, C, H, W) and grid (N, H_out, W_out, 2) with the same N, "

@@ -9,21 +9,57 @@ Examples:
 
 from __future__ import annotations
 
-from ...errors import ShapeError
+from typing import Any
+
+from ...dtypes import as_dtype
+from ...errors import DTypeError, ShapeError, UnigradError
 from ...ops import binary
+from ...ops._checks import shape_of
 from ...ops.products import einsum
 from ...types import Array
 from ._dispatch import current_backend, failed
 
-__all__ = ["linear", "bilinear"]
+__all__ = ["linear", "bilinear", "linear_error"]
 
 
 def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
-    """``x @ weight.T + bias``; ``weight`` is ``(out_features, in_features)`` as in PyTorch."""
+    """``x @ weight.T + bias``; ``weight`` is ``(out_features, in_features)`` as in PyTorch.
+
+    An input whose last axis is not ``in_features``, or whose dtype is not the
+    weight's, raises :class:`unigrad.ShapeError` / :class:`unigrad.DTypeError`
+    (no implicit cast: cast a float64 NumPy array with ``ug.astype`` first).
+    """
     try:
         return current_backend().nn_linear(x, weight, bias)
     except Exception as exc:
-        return failed(exc, "nn_linear", x, weight, bias)
+        try:
+            return failed(exc, "nn_linear", x, weight, bias)
+        except UnigradError:
+            raise
+        except Exception as again:  # the framework's own words: say it as unigrad does
+            found = linear_error("ug.nn.functional.linear", x, weight)
+            if found is None:
+                raise
+            raise found from again
+
+
+def linear_error(where: str, x: Any, weight: Array) -> UnigradError | None:
+    """The error that says why ``x`` does not fit a linear map by ``weight``, or None if it does.
+
+    Checked only after the framework refused the input, so a well-formed call pays nothing.
+    """
+    shape, features = shape_of(x), int(weight.shape[-1])
+    if shape is not None and (not shape or shape[-1] != features):
+        return ShapeError(
+            f"{where}: expected input with {features} features (last dimension), got shape {shape}"
+        )
+    given, want = as_dtype(x.dtype), as_dtype(weight.dtype)
+    if given != want:
+        return DTypeError(
+            f"{where}: input of dtype {given} does not match the layer's {want} parameters; cast it first, "
+            f"ug.astype(x, ug.{want})"
+        )
+    return None
 
 
 def bilinear(input1: Array, input2: Array, weight: Array, bias: Array | None = None) -> Array:

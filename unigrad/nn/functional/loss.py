@@ -24,7 +24,7 @@ import math
 import warnings
 
 from ...dtypes import as_dtype, int64, isdtype
-from ...errors import LabelError, ShapeError
+from ...errors import ArgumentError, LabelError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...types import Array
 from ._dispatch import current_backend, failed
@@ -50,7 +50,7 @@ def _reduce(loss: Array, reduction: str) -> Array:
         return statistical.sum(loss)
     if reduction == "none":
         return loss
-    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    raise ArgumentError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _shape(x: Array) -> tuple[int | None, ...]:
@@ -105,7 +105,7 @@ def smooth_l1_loss(input: Array, target: Array, reduction: str = "mean", beta: f
     """``0.5 * d**2 / beta`` where ``d = |input - target| < beta``, else ``d - 0.5 * beta`` (as torch)."""
     _broadcast_target(input, target, "ug.nn.functional.smooth_l1_loss")
     if beta < 0:
-        raise ValueError(f"ug.nn.functional.smooth_l1_loss: beta must be >= 0, got {beta}")
+        raise ArgumentError(f"ug.nn.functional.smooth_l1_loss: beta must be >= 0, got {beta}")
     distance = unary.abs(input - target)
     if beta == 0.0:
         return _reduce(distance, reduction)
@@ -119,7 +119,7 @@ def huber_loss(input: Array, target: Array, reduction: str = "mean", delta: floa
     """``0.5 * d**2`` where ``d = |input - target| < delta``, else ``delta * (d - 0.5 * delta)``."""
     _broadcast_target(input, target, "ug.nn.functional.huber_loss")
     if delta <= 0:
-        raise ValueError(f"ug.nn.functional.huber_loss: delta must be > 0, got {delta}")
+        raise ArgumentError(f"ug.nn.functional.huber_loss: delta must be > 0, got {delta}")
     distance = unary.abs(input - target)
     loss = searching.where(
         binary.less(distance, delta), 0.5 * distance * distance, delta * (distance - 0.5 * delta)
@@ -276,7 +276,7 @@ def cross_entropy(
     distribution. A label outside ``[0, C)`` raises :class:`unigrad.LabelError`.
     """
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise ArgumentError(f"label_smoothing must be in [0, 1], got {label_smoothing}")
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
     label_dtype = as_dtype(target.dtype)
     if (

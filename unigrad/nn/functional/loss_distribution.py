@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...ops.conversion import backend_of, to_numpy
 from ...types import Array
@@ -96,14 +96,14 @@ def gaussian_nll_loss(
     where = "ug.nn.functional.gaussian_nll_loss"
     if isinstance(var, (int, float)):
         if var < 0:
-            raise ValueError(f"{where}: var has a negative entry ({var}); variances must be >= 0")
+            raise ArgumentError(f"{where}: var has a negative entry ({var}); variances must be >= 0")
         var = creation.full_like(input, float(var))
     elif backend_of(var).in_graph():  # no values while a graph is traced: the check runs inside it
         var = backend_of(var).graph_checked(
             var, statistical.all(binary.greater_equal(var, 0)), f"{where}: var has negative entries"
         )
     elif bool((to_numpy(var) < 0).any()):
-        raise ValueError(f"{where}: var has negative entries; variances must be >= 0")
+        raise ArgumentError(f"{where}: var has negative entries; variances must be >= 0")
     shape, var_shape = _shape(input), _shape(var)
     if var_shape != shape:
         if shape[:-1] == var_shape:
@@ -118,7 +118,7 @@ def gaussian_nll_loss(
             )
     _broadcast_target(input, target, where)
     if reduction not in ("none", "mean", "sum"):
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        raise ArgumentError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     clamped = _clamped_below(var, eps)  # as torch, which clamps a copy under no_grad
     difference = input - target
     loss = 0.5 * (unary.log(clamped) + difference * difference / clamped)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...dtypes import int64
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...types import Array
 from .activation import logsigmoid
@@ -113,7 +113,7 @@ def multi_margin_loss(
     """Multi-class hinge loss: ``sum over j != y of max(0, margin - x[y] + x[j]) ** p / C``."""
     where = "ug.nn.functional.multi_margin_loss"
     if p not in (1, 2):
-        raise ValueError(f"{where}: p must be 1 or 2, got {p}")
+        raise ArgumentError(f"{where}: p must be 1 or 2, got {p}")
     _batched(input, where)
     n_classes = int(input.shape[-1])
     expected_shape = _shape(input)[:-1]
@@ -240,7 +240,7 @@ def _triplet(
 ) -> Array:
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))``, ``swap`` as torch's."""
     if margin <= 0:
-        raise ValueError(f"{where}: margin must be > 0, got {margin}")
+        raise ArgumentError(f"{where}: margin must be > 0, got {margin}")
     to_positive = distance(anchor, positive)
     to_negative = distance(anchor, negative)
     if swap:

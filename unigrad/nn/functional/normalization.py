@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...dtypes import finfo
-from ...errors import BackendError, ShapeError
+from ...errors import ArgumentError, BackendError, ShapeError
 from ...ops._checks import shape_of
 from ...types import Array
 from ._arguments import channels_last, channels_of, expected, static_shape
@@ -95,11 +95,11 @@ def batch_norm_stats(
                 f"{expected(shape, want, last)}, got input of shape {shape}"
             )
     if training and math.prod(shape) // channels <= 1:
-        raise ValueError(
+        raise ArgumentError(
             f"{where}: expected more than 1 value per channel when training, got input of shape {shape}"
         )
     if not training and (running_mean is None or running_var is None):
-        raise ValueError(f"{where}: evaluation (training=False) needs running_mean and running_var")
+        raise ArgumentError(f"{where}: evaluation (training=False) needs running_mean and running_var")
     try:
         return current_backend().nn_batch_norm(
             input, running_mean, running_var, weight, bias, training, momentum, eps, last

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...types import Array
 from ._arguments import channels_last, channels_of, spatial, static_shape
 from ._dispatch import current_backend, failed
@@ -48,9 +48,9 @@ def instance_norm_stats(
     named = (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias))
     check_channel_vectors(named, channels, where)
     if use_input_stats and math.prod(spatial(shape, last)) <= 1:
-        raise ValueError(f"{where}: expected more than 1 spatial element when training, got shape {shape}")
+        raise ArgumentError(f"{where}: expected more than 1 spatial element when training, got shape {shape}")
     if not use_input_stats and (running_mean is None or running_var is None):
-        raise ValueError(f"{where}: use_input_stats=False needs running_mean and running_var")
+        raise ArgumentError(f"{where}: use_input_stats=False needs running_mean and running_var")
     args = (input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps, last)
     try:
         return current_backend().nn_instance_norm(*args)
@@ -96,7 +96,7 @@ def local_response_norm(
     if shape is None or len(shape) < 3:
         raise ShapeError(f"{where} expects a 3-D or higher input (N, C, *), got shape {shape}")
     if int(size) < 1:
-        raise ValueError(f"{where}: size must be a positive int, got {size!r}")
+        raise ArgumentError(f"{where}: size must be a positive int, got {size!r}")
     try:
         return current_backend().nn_local_response_norm(input, int(size), alpha, beta, k)
     except Exception as exc:

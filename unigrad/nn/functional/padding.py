@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...types import Array
 from ._arguments import static_shape
 from ._dispatch import current_backend, failed
@@ -38,7 +38,7 @@ MODES = ("constant", "reflect", "replicate", "circular")
 
 def _check(shape: tuple[int, ...], pad: Sequence[int], mode: str, name: str) -> None:
     if mode not in MODES:
-        raise ValueError(
+        raise ArgumentError(
             f"{name}: unknown padding mode {mode!r}; expected one of {', '.join(map(repr, MODES))}"
         )
     if len(pad) % 2:
@@ -85,7 +85,7 @@ def pad(x: Array, pad: Sequence[int], mode: str = "constant", value: float | Non
     pad = tuple(int(p) for p in pad)
     _check(known_shape(x, "pad"), pad, mode, "pad")
     if mode != "constant" and value not in (None, 0, 0.0):
-        raise ValueError(f"pad: value={value} is only used by mode='constant', got mode={mode!r}")
+        raise ArgumentError(f"pad: value={value} is only used by mode='constant', got mode={mode!r}")
     try:
         return current_backend().nn_pad(x, pad, mode, 0.0 if value is None else float(value))
     except Exception as exc:

@@ -10,9 +10,10 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 import math
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 from ...errors import ShapeError
 from ...ops import manipulation
@@ -21,9 +22,21 @@ from ...types import Array
 from ._arguments import Size, as_tuple
 from ._dispatch import current_backend, failed
 from .conv import public_function
-from .pooling_nd import unvolumes, volumes
+from .pooling import max_pool1d, max_pool2d
+from .pooling_adaptive import adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d
+from .pooling_nd import max_pool3d, unvolumes, volumes
 
-__all__ = ["max_unpool1d", "max_unpool2d", "max_unpool3d"]
+__all__ = [
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "max_pool3d_with_indices",
+    "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices",
+]
 
 
 def _max_unpool(
@@ -117,3 +130,26 @@ max_unpool3d = _max_unpool_nd(
     the last three entries of ``output_size``.
     """,
 )
+
+
+def _with_indices(pool: Callable[..., Any], name: str) -> Callable[..., tuple[Array, Array]]:
+    """``pool`` with ``return_indices=True`` always: torch's ``<pool>_with_indices`` functions."""
+
+    def with_indices(*args: Any, **kwargs: Any) -> tuple[Array, Array]:
+        kwargs["return_indices"] = True
+        return pool(*args, **kwargs)
+
+    with_indices.__name__ = with_indices.__qualname__ = name
+    with_indices.__doc__ = (
+        f"``{pool.__name__}(..., return_indices=True)``: ``(output, indices)``, as torch's."
+    )
+    with_indices.__signature__ = inspect.signature(pool)  # type: ignore[attr-defined]
+    return with_indices
+
+
+max_pool1d_with_indices = _with_indices(max_pool1d, "max_pool1d_with_indices")
+max_pool2d_with_indices = _with_indices(max_pool2d, "max_pool2d_with_indices")
+max_pool3d_with_indices = _with_indices(max_pool3d, "max_pool3d_with_indices")
+adaptive_max_pool1d_with_indices = _with_indices(adaptive_max_pool1d, "adaptive_max_pool1d_with_indices")
+adaptive_max_pool2d_with_indices = _with_indices(adaptive_max_pool2d, "adaptive_max_pool2d_with_indices")
+adaptive_max_pool3d_with_indices = _with_indices(adaptive_max_pool3d, "adaptive_max_pool3d_with_indices")

@@ -15,7 +15,14 @@ from typing import Any
 import numpy as np
 
 from ...dtypes import int64
-from ...errors import IndexOutOfRangeError, ShapeError, UnigradError
+from ...errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    IndexOutOfRangeError,
+    NotSupportedError,
+    ShapeError,
+    UnigradError,
+)
 from ...ops import binary, creation, manipulation, searching, statistical
 from ...types import Array
 from ._dispatch import current_backend, failed
@@ -182,13 +189,13 @@ def embedding_bag(
     if len(weight.shape) != 2:
         raise ShapeError(f"{where}: weight has to be a 2-d tensor, got shape {tuple(weight.shape)}")
     if mode not in ("sum", "mean", "max"):
-        raise ValueError(f"{where}: mode has to be one of sum, mean or max, got {mode!r}")
+        raise ArgumentError(f"{where}: mode has to be one of sum, mean or max, got {mode!r}")
     if mode == "max" and scale_grad_by_freq:
-        raise ValueError(f"{where}: max mode does not support scaling the gradient by the frequency")
+        raise ArgumentError(f"{where}: max mode does not support scaling the gradient by the frequency")
     if sparse:
         raise sparse_gradient_error(where)
     if per_sample_weights is not None and mode != "sum":
-        raise NotImplementedError(
+        raise NotSupportedError(
             f"{where}: per_sample_weights is only supported for mode='sum' (got mode={mode!r})"
         )
     rank = len(input.shape)
@@ -255,7 +262,7 @@ def _bag_positions(
 
     starts = np.asarray(to_numpy(offsets))
     if starts.dtype.kind not in "iu":
-        raise TypeError(f"{where}: offsets must be an integer tensor, got dtype {starts.dtype}")
+        raise ArgumentTypeError(f"{where}: offsets must be an integer tensor, got dtype {starts.dtype}")
     starts = starts.astype(np.int64)
     if include_last_offset:
         if starts.size == 0:

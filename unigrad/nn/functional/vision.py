@@ -21,7 +21,7 @@ import math
 import warnings
 from collections.abc import Sequence
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, NotSupportedError, ShapeError
 from ...ops import manipulation
 from ...types import Array
 from ._dispatch import current_backend, failed
@@ -73,7 +73,9 @@ def interpolate(
     """
     shape = known_shape(x, "interpolate")
     if mode not in MODES:
-        raise ValueError(f"interpolate: unknown mode {mode!r}; expected one of {', '.join(map(repr, MODES))}")
+        raise ArgumentError(
+            f"interpolate: unknown mode {mode!r}; expected one of {', '.join(map(repr, MODES))}"
+        )
     if len(shape) not in (3, 4, 5):
         raise ShapeError(f"interpolate: expects a 3-D, 4-D or 5-D (N, C, *spatial) input, got shape {shape}")
     if mode in _RANK and len(shape) != _RANK[mode]:
@@ -83,14 +85,14 @@ def interpolate(
             f"use {fitting} for a {len(shape)}-D input"
         )
     if align_corners is not None and mode not in _RANK:
-        raise ValueError(
+        raise ArgumentError(
             f"interpolate: align_corners can only be set with the interpolating modes "
             f"(linear, bilinear, bicubic, trilinear), got mode={mode!r}"
         )
     if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
+        raise NotSupportedError("interpolate: antialias=True is not supported")
     if (size is None) == (scale_factor is None):
-        raise ValueError(
+        raise ArgumentError(
             f"interpolate: give exactly one of size and scale_factor, got size={size} and "
             f"scale_factor={scale_factor}"
         )

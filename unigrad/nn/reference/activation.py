@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ...errors import ArgumentError
 from ...ops import binary, creation, statistical, unary
 from ...ops.searching import where
 
@@ -70,7 +71,7 @@ def gelu(x: Any, approximate: str = "none") -> Any:
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1.0 + unary.tanh(inner))
     if approximate != "none":
-        raise ValueError(f"gelu's approximate must be 'none' or 'tanh', got {approximate!r}")
+        raise ArgumentError(f"gelu's approximate must be 'none' or 'tanh', got {approximate!r}")
     # x * Phi(x) = x/2 * erfc(-x / sqrt 2): no cancellation for negative x, as 1 + erf would have
     return 0.5 * x * _erfc(x * (-1.0 / math.sqrt(2.0)))
 

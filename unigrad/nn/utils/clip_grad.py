@@ -23,6 +23,7 @@ from collections.abc import MutableMapping, MutableSequence
 from typing import Any
 
 from ...autograd import no_grad
+from ...errors import ArgumentTypeError
 from ...ops.conversion import backend_of, to_numpy
 from ...optim._checks import OptimizerError
 from ...optim.clipping import clip_grad_norm, clip_grad_value
@@ -49,13 +50,13 @@ def _gradients(parameters_or_grads: Any) -> tuple[list[Any], Any]:
     present = [x for x in items if x is not None]
     if present and all(_is_parameter(x) for x in present):
         if not all(hasattr(p, "grad") for p in items):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{backend_of(items[0]).name} parameters carry no .grad; pass the gradients instead "
                 "(grads = tape.gradient(loss, params); clip_grad_norm_(grads, max_norm))"
             )
         return [p.grad for p in items], lambda clipped: _write_to_grad(items, clipped)
     if single or not isinstance(parameters_or_grads, (MutableSequence, MutableMapping)):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"clip_grad_norm_ and clip_grad_value_ clip gradients in place: pass them in a list (or dict), "
             f"which is updated, got {type(parameters_or_grads if not single else items[0]).__name__}; "
             "or use ug.optim.clip_grad_norm, which returns the clipped gradients"

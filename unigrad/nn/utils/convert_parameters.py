@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...autograd import no_grad
-from ...errors import ShapeError
+from ...errors import ArgumentTypeError, ShapeError
 from ...ops.conversion import backend_of
 from ...ops.manipulation import concat, reshape
 from ...optim._checks import backend_scope, is_tensor_like
@@ -52,7 +52,7 @@ def vector_to_parameters(vec: Array, parameters: Iterable[Any] | Any) -> None:
         ([[0.0, 1.0], [2.0, 3.0]], [4.0])
     """
     if not is_tensor_like(vec):
-        raise TypeError(f"vector_to_parameters expects a tensor for vec, got {type(vec).__name__}")
+        raise ArgumentTypeError(f"vector_to_parameters expects a tensor for vec, got {type(vec).__name__}")
     params = _as_list(parameters)
     total = sum(math.prod(p.shape) for p in params)
     if len(vec.shape) != 1 or vec.shape[0] != total:

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ...errors import ShapeError
+from ...errors import ArgumentError, ShapeError
 from ...ops import creation, manipulation
 from ...ops._checks import shape_of
 from ...ops.conversion import device_of, to_device, to_numpy
@@ -123,11 +123,11 @@ def pad_sequence(
     """Sequences ``(L_i, *)`` as one ``(max L, N, *)`` tensor (``(N, max L, *)`` with ``batch_first``),
     filled with ``padding_value`` after each (before it, with ``padding_side="left"``)."""
     if padding_side not in ("left", "right"):
-        raise ValueError(f"pad_sequence: padding_side must be 'left' or 'right', got {padding_side!r}")
+        raise ArgumentError(f"pad_sequence: padding_side must be 'left' or 'right', got {padding_side!r}")
     is_tensor = getattr(sequences, "shape", None) is not None
     items = list(manipulation.unstack(sequences, axis=0) if is_tensor else sequences)
     if not items:
-        raise ValueError("pad_sequence: received an empty list of sequences")
+        raise ArgumentError("pad_sequence: received an empty list of sequences")
     shapes = [tuple(shape_of(s) or ()) for s in items]
     for i, shape in enumerate(shapes):
         if not shape or shape[1:] != shapes[0][1:]:

@@ -8,6 +8,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ...errors import ArgumentTypeError, NotSupportedError
 from .._checks import OptimizerError
 
 __all__ = ["LRScheduler"]
@@ -15,7 +16,7 @@ __all__ = ["LRScheduler"]
 
 def _check_optimizer(optimizer: Any) -> None:
     if not hasattr(optimizer, "param_groups") or not hasattr(optimizer, "defaults"):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"a learning-rate scheduler needs an optimizer (ug.optim or torch.optim), "
             f"got {type(optimizer).__name__}"
         )
@@ -87,7 +88,7 @@ class LRScheduler:
 
     def get_lr(self) -> list[float]:
         """The learning rates for the step ``last_epoch`` just moved to (called by :meth:`step`)."""
-        raise NotImplementedError
+        raise NotSupportedError
 
     def step(self) -> None:
         """Move on one step and set every group's ``lr``; call it after ``optimizer.step``."""
@@ -145,7 +146,7 @@ class _LambdaScheduler(LRScheduler):
         lambdas = _per_group("lr_lambda", optimizer, lr_lambda)
         for f in lambdas:
             if not callable(f):
-                raise TypeError(f"lr_lambda must be a function, got {type(f).__name__}")
+                raise ArgumentTypeError(f"lr_lambda must be a function, got {type(f).__name__}")
         self.lr_lambdas: list[Callable[[int], float]] = lambdas
         super().__init__(optimizer, last_epoch)
 

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
+from ...errors import ArgumentTypeError
 from .._checks import OptimizerError
 from .base import LRScheduler, _check_optimizer, _lrs
 from .plateau import ReduceLROnPlateau
@@ -22,7 +23,7 @@ def _check_schedulers(kind: str, optimizer: Any, schedulers: Sequence[Any]) -> N
                 f"{kind} cannot take ReduceLROnPlateau (at index {i}): its step needs a metric"
             )
         if not hasattr(scheduler, "optimizer"):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{kind}'s scheduler at index {i} is a {type(scheduler).__name__}, not a scheduler"
             )
         if scheduler.optimizer is not optimizer:
