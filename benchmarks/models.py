@@ -38,7 +38,7 @@ Step = Callable[[], Any]
 def _tokens(batch: int, tokens: int, vocab: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     data = rng.integers(0, vocab, size=(batch, tokens + 1), dtype=np.int64)
-    return data[:, :-1], data[:, 1:]
+    return np.ascontiguousarray(data[:, :-1]), np.ascontiguousarray(data[:, 1:])
 
 
 # -- GPT -------------------------------------------------------------------------------------------

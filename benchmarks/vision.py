@@ -151,20 +151,22 @@ def ug_steps(compiled: bool) -> dict[str, Step]:
     steps: dict[str, Step] = {}
 
     net = resnet18(ug.nn, fmt)
-    opt = ug.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    net_params = net.parameters()
+    opt = ug.optim.SGD(net_params, lr=0.01, momentum=0.9)
     x, y = layout(_images(RESNET_BATCH, 64)), ug.asarray(np.arange(RESNET_BATCH) % 10)
 
     @wrap
     def resnet_step(x: Any, y: Any) -> Any:
         with ug.GradientTape() as tape:
             loss = F.cross_entropy(net(x), y)
-        opt.step(tape.gradient(loss, net.parameters()))
+        opt.step(tape.gradient(loss, net_params))
         return loss
 
     steps["ResNet-18"] = lambda: ug.to_numpy(resnet_step(x, y))
 
     model = unet(ug.nn, fmt, lambda parts: ug.concat(parts, axis=-1 if last else 1))
-    adam = ug.optim.Adam(model.parameters(), lr=1e-3)
+    model_params = model.parameters()
+    adam = ug.optim.Adam(model_params, lr=1e-3)
     image = layout(_images(UNET_BATCH, 64))
     labels = np.random.default_rng(1).integers(0, 3, (UNET_BATCH, 64, 64))
     target = ug.asarray(labels)
@@ -176,14 +178,15 @@ def ug_steps(compiled: bool) -> dict[str, Step]:
             if last:
                 logits = ug.permute_dims(logits, (0, 3, 1, 2))
             loss = F.cross_entropy(logits, t)
-        adam.step(tape.gradient(loss, model.parameters()))
+        adam.step(tape.gradient(loss, model_params))
         return loss
 
     steps["U-Net"] = lambda: ug.to_numpy(unet_step(image, target))
 
     generator, discriminator = dcgan(ug.nn, fmt)
-    opt_g = ug.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_d = ug.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    g_params, d_params = generator.parameters(), discriminator.parameters()
+    opt_g = ug.optim.Adam(g_params, lr=2e-4, betas=(0.5, 0.999))
+    opt_d = ug.optim.Adam(d_params, lr=2e-4, betas=(0.5, 0.999))
     real = layout(_images(GAN_BATCH, 32))
     noise = layout(_images(GAN_BATCH, 1, NOISE, seed=2))
     ones, zeros = ug.ones((GAN_BATCH, 1)), ug.zeros((GAN_BATCH, 1))
@@ -191,13 +194,14 @@ def ug_steps(compiled: bool) -> dict[str, Step]:
 
     @wrap
     def gan_step(real: Any, noise: Any) -> Any:
-        with ug.GradientTape() as tape:
+        # as the PyTorch DCGAN example: one generator forward, its graph kept for the generator's step
+        with ug.GradientTape() as g_tape:
             fake = generator(noise)
-            d_loss = bce(discriminator(real), ones) + bce(discriminator(ug.stop_gradient(fake)), zeros)
-        opt_d.step(tape.gradient(d_loss, discriminator.parameters()))
-        with ug.GradientTape() as tape:
-            g_loss = bce(discriminator(generator(noise)), ones)
-        opt_g.step(tape.gradient(g_loss, generator.parameters()))
+            with ug.GradientTape() as d_tape:
+                d_loss = bce(discriminator(real), ones) + bce(discriminator(ug.stop_gradient(fake)), zeros)
+            opt_d.step(d_tape.gradient(d_loss, d_params))
+            g_loss = bce(discriminator(fake), ones)
+        opt_g.step(g_tape.gradient(g_loss, g_params))
         return d_loss + g_loss
 
     steps["DCGAN"] = lambda: ug.to_numpy(gan_step(real, noise))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from unigrad import linalg as _linalg_extension
@@ -139,6 +139,12 @@ class Backend:
     def missing(self) -> list[str]:
         """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
         return sorted(n for n, f in self.__dict__.items() if getattr(f, "_unigrad_missing", False))
+
+    def split_sizes(self, x: Any, sizes: Sequence[int], /, axis: int = 0) -> list[Any]:
+        """The default ``split_sizes``: one slice of ``x`` per piece."""
+        before = (slice(None),) * (axis % len(x.shape))
+        bounds = [0, *itertools.accumulate(sizes)]
+        return [x[(*before, slice(start, stop))] for start, stop in itertools.pairwise(bounds)]
 
     def topk(self, x: Any, k: int, /, axis: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """The default ``topk`` (:func:`unigrad.topk`): a stable ``argsort``, then the first ``k``."""

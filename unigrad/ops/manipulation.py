@@ -14,6 +14,7 @@ import numpy as np
 from ..errors import ArgumentTypeError, AxisError, ShapeError
 from ..types import Array
 from ._dispatch import op
+from .conversion import backend_of
 
 __all__ = [
     "broadcast_arrays",
@@ -217,9 +218,6 @@ def _axis_size(op: str, x: Array, axis: int) -> tuple[int, int]:
 
 
 def _pieces(x: Array, ndim: int, axis: int, sizes: Sequence[int]) -> tuple[Array, ...]:
-    before = (slice(None),) * (int(axis) % ndim)
-    pieces, start = [], 0
-    for size in sizes:
-        pieces.append(x[(*before, slice(start, start + size))])
-        start += size
-    return tuple(pieces)
+    # one op where the framework has one: its gradient is one concatenation, not a zero-filled
+    # copy of x per piece
+    return tuple(backend_of(x).split_sizes(x, list(sizes), int(axis) % ndim))

@@ -160,7 +160,7 @@ MODULE_OF: dict[type, str] = {
 
 # Members a protocol documents that the base class or the core does without:
 # the kit reports their absence as "not provided", never as a failure.
-_OPTIONAL_MEMBERS = frozenset({"native_device", "device_scope", "sum_all"})
+_OPTIONAL_MEMBERS = frozenset({"native_device", "device_scope", "sum_all", "split_sizes"})
 
 
 def members(protocol: type) -> dict[str, Callable[..., Any]]:

@@ -5,6 +5,7 @@ Part of :mod:`unigrad.backends.protocol`; import it from there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from unigrad.types import Array
@@ -68,3 +69,8 @@ class Manipulation(Protocol):
 
     def take_along_axis(self, x: Array, indices: Array, /, *, axis: int = -1) -> Array:
         """Elements of ``x`` at ``indices`` matched along ``axis``, as ``numpy.take_along_axis``."""
+
+    def split_sizes(self, x: Array, sizes: Sequence[int], /, axis: int = 0) -> Sequence[Array]:
+        """``x`` cut along ``axis`` into consecutive pieces of ``sizes`` (adding up to its size), in one
+        op where the framework has one (``torch.split``, ``tf.split``: one gradient node, not one slice
+        each). Optional: :class:`unigrad.backends.base.Backend` has a default over slicing."""

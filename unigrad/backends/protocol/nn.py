@@ -39,6 +39,9 @@ class NN(Protocol):
     def nn_relu(self, x: Array) -> Array:
         """``max(x, 0)`` with gradient 0 at 0."""
 
+    def nn_leaky_relu(self, x: Array, negative_slope: float = 0.01) -> Array:
+        """``x`` where ``x > 0``, else ``negative_slope * x``; the gradient at 0 is the slope."""
+
     def nn_gelu(self, x: Array, approximate: str = "none") -> Array:
         """Gaussian error linear unit; ``approximate="tanh"`` for the tanh form (as PyTorch)."""
 

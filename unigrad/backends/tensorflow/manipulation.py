@@ -28,6 +28,7 @@ __all__ = [
     "unstack",
     "take",
     "take_along_axis",
+    "split_sizes",
 ]
 
 _E = EagerTensor
@@ -283,3 +284,7 @@ def _with(shape: Any, axis: int, size: int) -> list[int]:
     found = list(tf.TensorShape(shape).as_list())
     found[axis] = size
     return found
+
+
+def split_sizes(x: Any, sizes: list[int], /, axis: int = 0) -> list[Any]:
+    return tf.split(native(x, "split"), list(sizes), axis=axis)

@@ -14,6 +14,7 @@ from .core import EagerTensor, index, native
 __all__ = [
     "nn_linear",
     "nn_relu",
+    "nn_leaky_relu",
     "nn_gelu",
     "nn_sigmoid",
     "nn_tanh",
@@ -76,6 +77,13 @@ def _weight_only_product(x: Any, weight: Any) -> Any:
 
 def nn_relu(x: Any) -> Any:
     return _raw.Relu(features=x if type(x) is EagerTensor else native(x, "nn.functional.relu"))
+
+
+def nn_leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    x = native(x, "nn.functional.leaky_relu")
+    if x.dtype == tf.float64:  # LeakyRelu's alpha is a float32 attribute: the slope itself would round
+        return _raw.SelectV2(condition=x > 0, t=x, e=x * tf.constant(negative_slope, x.dtype))
+    return _raw.LeakyRelu(features=x, alpha=negative_slope)
 
 
 def nn_gelu(x: Any, approximate: str = "none") -> Any:

@@ -29,6 +29,7 @@ __all__ = [
     "unstack",
     "take",
     "take_along_axis",
+    "split_sizes",
 ]
 
 Tensor = torch.Tensor
@@ -106,3 +107,7 @@ def _extrema(indices: Tensor) -> tuple[int, int] | None:
         return None
     both = torch.aminmax(indices)  # one pass, one device sync
     return int(both.min), int(both.max)
+
+
+def split_sizes(x: Tensor, sizes: list[int], /, axis: int = 0) -> tuple[Tensor, ...]:
+    return torch.split(x, list(sizes), dim=axis)

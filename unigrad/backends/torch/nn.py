@@ -12,6 +12,7 @@ from unigrad.backends.api import check_indices
 __all__ = [
     "nn_linear",
     "nn_relu",
+    "nn_leaky_relu",
     "nn_gelu",
     "nn_sigmoid",
     "nn_tanh",
@@ -31,6 +32,10 @@ nn_relu = torch.relu
 nn_sigmoid = torch.sigmoid
 nn_tanh = torch.tanh
 nn_erf = torch.special.erf
+
+
+def nn_leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    return F.leaky_relu(x, negative_slope)
 
 
 def nn_gelu(x: Tensor, approximate: str = "none") -> Tensor:

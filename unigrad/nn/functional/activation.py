@@ -110,7 +110,10 @@ def relu6(x: Array, inplace: bool = False) -> Array:
 
 def leaky_relu(x: Array, negative_slope: float = 0.01, inplace: bool = False) -> Array:
     """``x`` where ``x > 0``, else ``negative_slope * x``."""
-    return where(binary.greater(x, 0), x, x * negative_slope)
+    try:
+        return current_backend().nn_leaky_relu(x, negative_slope)
+    except Exception as exc:
+        return failed(exc, "nn_leaky_relu", x, negative_slope)
 
 
 def _expm1_of_negative_part(x: Array) -> Array:

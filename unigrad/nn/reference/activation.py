@@ -14,6 +14,7 @@ from ...ops.searching import where
 
 __all__ = [
     "relu",
+    "leaky_relu",
     "gelu",
     "sigmoid",
     "tanh",
@@ -63,6 +64,11 @@ def _erfc(x: Any) -> Any:
 def erf(x: Any) -> Any:
     """The error function, to ~1.2e-7 (A&S 7.1.26 would be too coarse for GELU)."""
     return 1.0 - _erfc(x)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """``x`` where ``x > 0``, else ``negative_slope * x`` (the slope's gradient at 0, as PyTorch)."""
+    return where(binary.greater(x, 0), x, x * negative_slope)
 
 
 def gelu(x: Any, approximate: str = "none") -> Any:

@@ -228,6 +228,7 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
     frames = r(4, 2, 3)
     return {
         "nn_relu": (_ANY,),
+        "nn_leaky_relu": (_ANY, 0.2),
         "nn_gelu": (_ANY,),
         "nn_sigmoid": (_ANY,),
         "nn_tanh": (_ANY,),
