@@ -477,3 +477,24 @@ def test_linear_input_errors_are_unigrads_with_one_text(make, error, message):
             assert str(info.value) == message
             with pytest.raises(error, match=r"ug\.nn\.functional\.linear: "):
                 F.linear(make(), ug.ones((3, 4)))
+
+
+@pytest.mark.parametrize(
+    "make, shape, name",
+    [
+        (lambda: ug.nn.Conv1d(3, 4, 3), (1, 3, 5), "conv1d"),
+        (lambda: ug.nn.Conv2d(3, 4, 3), (1, 3, 5, 5), "conv2d"),
+        (lambda: ug.nn.ConvTranspose2d(3, 4, 3), (1, 3, 5, 5), "conv_transpose2d"),
+    ],
+    ids=["conv1d", "conv2d", "conv_transpose2d"],
+)
+def test_a_float64_array_into_a_float32_convolution_is_a_dtype_error(make, shape, name):
+    messages = set()
+    for backend in ug.available_backends():
+        with ug.use_backend(backend), pytest.raises(ug.DTypeError) as info:
+            make()(np.ones(shape))
+        messages.add(str(info.value))
+    assert messages == {
+        f"ug.nn.functional.{name}: input of dtype float64 does not match the layer's float32 parameters; "
+        "cast it first, ug.astype(x, ug.float32)"
+    }

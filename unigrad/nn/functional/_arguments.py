@@ -9,14 +9,17 @@ the same :class:`unigrad.ShapeError` (a ``ValueError``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from ...errors import ArgumentError, ShapeError
+from ...dtypes import as_dtype
+from ...errors import ArgumentError, DTypeError, ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
 from ..reference.windows import Pair
 
 __all__ = [
+    "parameter_dtype_error",
     "Size",
     "channels_last",
     "as_tuple",
@@ -119,3 +122,17 @@ def unlayout(y: Array, unbatched: bool, dims: int, last: bool) -> Array:
     if dims == 1:
         y = manipulation.squeeze(y, axis=1 if last else 2)
     return manipulation.squeeze(y, axis=0) if unbatched else y
+
+
+def parameter_dtype_error(where: str, x: Any, weight: Any) -> DTypeError | None:
+    """The error for an input whose dtype is not its layer's parameters' (no silent cast), or None.
+
+    Asked only after the framework refused the input, so a well-formed call pays nothing.
+    """
+    given, want = as_dtype(x.dtype), as_dtype(weight.dtype)
+    if given == want:
+        return None
+    return DTypeError(
+        f"{where}: input of dtype {given} does not match the layer's {want} parameters; cast it first, "
+        f"ug.astype(x, ug.{want})"
+    )

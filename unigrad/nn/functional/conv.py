@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ...errors import ArgumentError, ShapeError
+from ...errors import ArgumentError, ShapeError, UnigradError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
@@ -34,6 +34,7 @@ from ._arguments import (
     channels_of,
     expected,
     layout,
+    parameter_dtype_error,
     spatial,
     static_shape,
     to_2d,
@@ -184,7 +185,16 @@ def run_kernel(
     try:
         y = getattr(current_backend(), kernel)(x4, w4, bias, *args)
     except Exception as exc:
-        y = failed(exc, kernel, x4, w4, bias, *args)
+        try:
+            y = failed(exc, kernel, x4, w4, bias, *args)
+        except UnigradError:
+            raise
+        except Exception as again:  # the framework's words for a dtype mismatch: say it as unigrad does
+            name = kernel.removeprefix("nn_").replace("2d", f"{dims}d")
+            found = parameter_dtype_error(f"ug.nn.functional.{name}", x, weight)
+            if found is None:
+                raise
+            raise found from again
     return unlayout(y, unbatched, dims, last)
 
 

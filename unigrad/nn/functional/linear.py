@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...dtypes import as_dtype
-from ...errors import DTypeError, ShapeError, UnigradError
+from ...errors import ShapeError, UnigradError
 from ...ops import binary
 from ...ops._checks import shape_of
 from ...ops.products import einsum
 from ...types import Array
+from ._arguments import parameter_dtype_error
 from ._dispatch import current_backend, failed
 
 __all__ = ["linear", "bilinear", "linear_error"]
@@ -53,13 +53,7 @@ def linear_error(where: str, x: Any, weight: Array) -> UnigradError | None:
         return ShapeError(
             f"{where}: expected input with {features} features (last dimension), got shape {shape}"
         )
-    given, want = as_dtype(x.dtype), as_dtype(weight.dtype)
-    if given != want:
-        return DTypeError(
-            f"{where}: input of dtype {given} does not match the layer's {want} parameters; cast it first, "
-            f"ug.astype(x, ug.{want})"
-        )
-    return None
+    return parameter_dtype_error(where, x, weight)
 
 
 def bilinear(input1: Array, input2: Array, weight: Array, bias: Array | None = None) -> Array:
