@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -41,9 +42,9 @@ def weights(model: ug.nn.Module) -> dict[str, np.ndarray]:
     return {name: np.array(ug.to_numpy(value), copy=True) for name, value in model.state_dict().items()}
 
 
-def train_steps(dp: ug.distribute.DataParallel | None) -> dict:
+def train_steps(dp: ug.distribute.DataParallel | None, make: Callable[[], ug.nn.Module] = make_model) -> dict:
     """Five SGD-with-momentum steps written as a user would; under ``dp`` through ``dp.run``."""
-    model = make_model()
+    model = make()
     if dp is not None:
         model = dp.prepare(model)
     opt = ug.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
@@ -85,24 +86,13 @@ def train_fit(dp: ug.distribute.DataParallel | None, checkpoint: str | None = No
 
 def sync_batchnorm_steps(dp: ug.distribute.DataParallel | None) -> dict:
     """``train_steps`` with a batch norm: SyncBatchNorm over the replicas, BatchNorm1d in one process."""
-    ug.random.seed(2)
-    norm = ug.nn.SyncBatchNorm(16) if dp is not None else ug.nn.BatchNorm1d(16)
-    model = ug.nn.Sequential(ug.nn.Linear(6, 16), norm, ug.nn.Tanh(), ug.nn.Linear(16, 3))
-    if dp is not None:
-        model = dp.prepare(model)
-    opt = ug.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 
-    def step(x, y):
-        with ug.GradientTape() as tape:
-            loss = ug.nn.functional.mse_loss(model(x), y)
-        opt.step(tape.gradient(loss, model.parameters()))
-        return loss
+    def make() -> ug.nn.Module:
+        ug.random.seed(2)
+        norm = ug.nn.SyncBatchNorm(16) if dp is not None else ug.nn.BatchNorm1d(16)
+        return ug.nn.Sequential(ug.nn.Linear(6, 16), norm, ug.nn.Tanh(), ug.nn.Linear(16, 3))
 
-    losses = []
-    for x, y in zip(*batches(), strict=True):
-        loss = dp.run(step, x, y) if dp is not None else step(ug.asarray(x), ug.asarray(y))
-        losses.append(float(ug.to_numpy(loss)))
-    return {"weights": weights(model), "losses": losses}
+    return train_steps(dp, make)
 
 
 def pipeline_gradients(devices: list[str] | None) -> dict:
