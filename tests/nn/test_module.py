@@ -323,3 +323,44 @@ def test_an_sgd_step_updates_a_tied_weight_once_as_torch_does(ug_backend):
             err_msg=name,
         )
     _assert_tied(model)
+
+
+@pytest.mark.parametrize("cast", ["half", "bfloat16", "double", "float"])
+def test_dtype_casts_are_torchs(ug_backend, cast):
+    """``half()``/``bfloat16()``/``double()``/``float()`` cast the floating-point parameters and buffers
+    as torch's do (a BatchNorm's count stays int64), a parameter shared by two modules kept one."""
+    import torch
+
+    ug.random.seed(0)
+    model = ug.nn.Sequential(ug.nn.Linear(3, 4), ug.nn.BatchNorm1d(4).eval(), ug.nn.Linear(4, 4))
+    model[0].bias = model[1].bias  # a tie across modules
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4).eval(), torch.nn.Linear(4, 4))
+    twin[0].bias = twin[1].bias
+    twin.load_state_dict(
+        {k: torch.from_numpy(np.array(ug.to_numpy(v))) for k, v in model.state_dict().items()}
+    )
+    assert getattr(model, cast)() is model
+    getattr(twin, cast)()
+    ours = {k: str(ug.as_dtype(v.dtype)) for k, v in model.state_dict().items()}
+    theirs = {k: str(v.dtype).removeprefix("torch.") for k, v in twin.state_dict().items()}
+    assert ours == theirs
+    assert model[0].bias is model[1].bias and len(model.parameters()) == 5
+    if cast == "double":  # the maths in float64, as torch's
+        x = np.random.default_rng(0).standard_normal((5, 3))
+        np.testing.assert_allclose(
+            ug.to_numpy(model(ug.asarray(x))),
+            twin(torch.from_numpy(x)).detach().numpy(),
+            rtol=1e-12,
+            atol=1e-12,
+        )
+
+
+def test_to_takes_a_device_and_a_dtype_in_any_order_and_refuses_integers(ug_backend):
+    model = ug.nn.Linear(2, 2)
+    assert model.to("cpu:0", ug.float64) is model and ug.as_dtype(model.weight.dtype) == ug.float64
+    model.to(dtype="float32", device="cpu:0")
+    assert ug.as_dtype(model.weight.dtype) == ug.float32 and ug.device_of(model.weight) == "cpu:0"
+    with pytest.raises(ug.DTypeError, match=r"Module\.to casts to floating-point dtypes only, got int32"):
+        model.to(ug.int32)
+    with pytest.raises(ug.ArgumentTypeError, match=r"Module\.to takes one device and one dtype"):
+        model.to(ug.float16, ug.float32)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..errors import ArgumentTypeError, InvalidKeyError, UnigradError
+from ..errors import ArgumentTypeError, InvalidKeyError, NotSupportedError, UnigradError
 from ..nn.module import Module
 from .wrapped import WrappedModule
 
@@ -73,10 +73,10 @@ class KerasModule(WrappedModule):
                 return
         raise InvalidKeyError(name)
 
-    def to(self, device: Any) -> Module:
-        raise UnigradError(
-            "a wrapped Keras model keeps its variables where Keras made them; build it inside "
-            "`with ug.device(...)` (or tf.device) to place it"
+    def to(self, *args: Any, device: Any = None, dtype: Any = None) -> Module:
+        raise NotSupportedError(
+            "a wrapped Keras model keeps its variables where and as Keras made them; build it inside "
+            "`with ug.device(...)` (or tf.device) to place it, with a Keras dtype policy to cast it"
         )
 
     def take_gradients(self) -> list[Any]:

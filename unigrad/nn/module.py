@@ -341,13 +341,34 @@ class Module:
         """
         return module_state.load_state_dict(self, state_dict, strict)
 
-    def to(self, device: Any) -> Module:
-        """Move every parameter and buffer to ``device`` (``"cpu:0"``, ``"gpu:0"``, ...).
-
-        A parameter or buffer shared by several modules stays shared.
+    def to(self, *args: Any, device: Any = None, dtype: Any = None) -> Module:
+        """Move every parameter and buffer to ``device`` (``"cpu:0"``, ``"gpu:0"``, ...), and/or cast the
+        floating-point ones to ``dtype``, as ``torch.nn.Module.to``: ``to("gpu:0")``, ``to(ug.float16)``,
+        ``to("gpu:0", ug.bfloat16)``, ``to(dtype=...)``. Integer buffers (a BatchNorm's count) keep
+        their dtype. A parameter or buffer shared by several modules stays shared.
         """
-        module_state.to_device(self, device)
+        device, dtype = module_state.device_and_dtype(args, device, dtype)
+        if device is not None:
+            module_state.to_device(self, device)
+        if dtype is not None:
+            module_state.to_dtype(self, dtype)
         return self
+
+    def half(self) -> Module:
+        """Floating-point parameters and buffers as float16, as torch's ``half()``."""
+        return self.to(dtype="float16")
+
+    def bfloat16(self) -> Module:
+        """Floating-point parameters and buffers as bfloat16, as torch's ``bfloat16()``."""
+        return self.to(dtype="bfloat16")
+
+    def float(self) -> Module:
+        """Floating-point parameters and buffers as float32, as torch's ``float()``."""
+        return self.to(dtype="float32")
+
+    def double(self) -> Module:
+        """Floating-point parameters and buffers as float64, as torch's ``double()``."""
+        return self.to(dtype="float64")
 
     def _replace_state(self, parameter: Callable[[Any], Any], buffer: Callable[[Any], Any]) -> None:
         """Put ``parameter(p)`` for every parameter and ``buffer(b)`` for every buffer in place.

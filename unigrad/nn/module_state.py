@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import config
-from ..errors import ArgumentTypeError, InvalidKeyError, MissingAttributeError, StateDictError
+from ..dtypes import as_dtype, isdtype
+from ..errors import ArgumentTypeError, DTypeError, InvalidKeyError, MissingAttributeError, StateDictError
 from ..ops.conversion import backend_of, convert, device_of
 from ..ops.conversion import to_device as tensor_to_device
-from ..ops.creation import asarray, zeros_like
+from ..ops.creation import asarray, astype, zeros_like
 
 if TYPE_CHECKING:
     from .module import Module
@@ -150,6 +151,37 @@ def to_device(module: Module, device: Any) -> None:
     module._replace_state(
         lambda p: backend_of(p).rebind_parameter(p, tensor_to_device(p, device)),
         lambda b: tensor_to_device(b, device),
+    )
+
+
+def device_and_dtype(args: tuple[Any, ...], device: Any, dtype: Any) -> tuple[Any, Any]:
+    """``Module.to``'s positional arguments sorted into a device and a dtype, as torch reads them."""
+    for arg in args:
+        try:
+            found = as_dtype(arg)
+        except Exception:  # not a dtype: a device ("cpu:0", a framework's device object)
+            found = None
+        if found is not None and dtype is None:
+            dtype = found
+        elif found is None and device is None:
+            device = arg
+        else:
+            raise ArgumentTypeError(f"Module.to takes one device and one dtype, got {args!r}")
+    if dtype is not None and not isdtype(as_dtype(dtype), "real floating"):
+        raise DTypeError(f"Module.to casts to floating-point dtypes only, got {as_dtype(dtype)}")
+    return device, dtype
+
+
+def to_dtype(module: Module, dtype: Any) -> None:
+    """What :meth:`Module.to` does with a dtype: floating-point parameters and buffers cast, ties kept."""
+    target = as_dtype(dtype)
+
+    def floating(x: Any) -> bool:
+        return bool(isdtype(as_dtype(x.dtype), "real floating"))
+
+    module._replace_state(
+        lambda p: backend_of(p).rebind_parameter(p, astype(p, target)) if floating(p) else p,
+        lambda b: astype(b, target) if floating(b) else b,
     )
 
 
