@@ -206,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     model = GPT(config)
     max_lr = 1e-3
     optimizer = model.configure_optimizer(weight_decay=0.1, learning_rate=max_lr, betas=(0.9, 0.99))
-    schedule = ug.optim.schedules.LambdaLR(
+    schedule = ug.optim.lr_scheduler.LambdaLR(
         optimizer,
         lambda step: learning_rate(step, max_lr=1.0, min_lr=0.1, warmup=10, decay_steps=args.steps),
     )
