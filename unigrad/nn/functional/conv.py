@@ -18,10 +18,11 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ...errors import ArgumentError, ShapeError, UnigradError
+from ...errors import ArgumentError, ShapeError
 from ...ops import manipulation
 from ...ops._checks import shape_of
 from ...types import Array
@@ -40,7 +41,7 @@ from ._arguments import (
     to_2d,
     unlayout,
 )
-from ._dispatch import current_backend, failed
+from ._dispatch import current_backend, failed_explained
 
 __all__ = [
     "conv1d",
@@ -185,16 +186,10 @@ def run_kernel(
     try:
         y = getattr(current_backend(), kernel)(x4, w4, bias, *args)
     except Exception as exc:
-        try:
-            y = failed(exc, kernel, x4, w4, bias, *args)
-        except UnigradError:
-            raise
-        except Exception as again:  # the framework's words for a dtype mismatch: say it as unigrad does
-            name = kernel.removeprefix("nn_").replace("2d", f"{dims}d")
-            found = parameter_dtype_error(f"ug.nn.functional.{name}", x, weight)
-            if found is None:
-                raise
-            raise found from again
+        where = f"ug.nn.functional.{kernel.removeprefix('nn_').replace('2d', f'{dims}d')}"
+        y = failed_explained(
+            exc, kernel, (x4, w4, bias, *args), functools.partial(parameter_dtype_error, where, x, weight)
+        )
     return unlayout(y, unbatched, dims, last)
 
 

@@ -9,6 +9,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ...errors import ShapeError, UnigradError
@@ -17,7 +18,7 @@ from ...ops._checks import shape_of
 from ...ops.products import einsum
 from ...types import Array
 from ._arguments import parameter_dtype_error
-from ._dispatch import current_backend, failed
+from ._dispatch import current_backend, failed_explained
 
 __all__ = ["linear", "bilinear", "linear_error"]
 
@@ -32,15 +33,8 @@ def linear(x: Array, weight: Array, bias: Array | None = None) -> Array:
     try:
         return current_backend().nn_linear(x, weight, bias)
     except Exception as exc:
-        try:
-            return failed(exc, "nn_linear", x, weight, bias)
-        except UnigradError:
-            raise
-        except Exception as again:  # the framework's own words: say it as unigrad does
-            found = linear_error("ug.nn.functional.linear", x, weight)
-            if found is None:
-                raise
-            raise found from again
+        explain = functools.partial(linear_error, "ug.nn.functional.linear", x, weight)
+        return failed_explained(exc, "nn_linear", (x, weight, bias), explain)
 
 
 def linear_error(where: str, x: Any, weight: Array) -> UnigradError | None:
