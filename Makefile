@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # CPU builds of the frameworks, pinned (requirements/frameworks.txt), then unigrad itself.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/frameworks.txt
-	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev,examples,onnx,docs]"
+	$(BIN)/python -m pip install -q -r requirements/frameworks.txt -e ".[dev,examples,onnx,docs,models]"
 	touch $@
 
 install: $(VENV)/.installed
