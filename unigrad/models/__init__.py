@@ -13,6 +13,10 @@ Examples:
 
 from __future__ import annotations
 
+from . import _family_classic, _family_mobile, _family_transformer
+from ._family_classic import *  # noqa: F403
+from ._family_mobile import *  # noqa: F403
+from ._family_transformer import *  # noqa: F403
 from .lenet import LeNet
 from .mlp import MLP
 from .resnet import BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50, resnet101, resnet152
@@ -33,3 +37,6 @@ __all__ = [
     "read_state_dict",
     "load_keras_weights",
 ]
+__all__ += _family_classic.__all__
+__all__ += _family_mobile.__all__
+__all__ += _family_transformer.__all__
