@@ -55,11 +55,15 @@ class Conv2dNormActivation(nn.Sequential):
         inplace: bool | None = True,
         bias: bool | None = None,
     ) -> None:
-        if padding is None:
+        pad: int | tuple[int, ...] | str
+        if padding is not None:
+            pad = padding
+        elif isinstance(kernel_size, int) and isinstance(dilation, int):
+            pad = (kernel_size - 1) // 2 * dilation
+        else:
             kernels = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
             dilations = (dilation, dilation) if isinstance(dilation, int) else tuple(dilation)
-            pads = tuple((k - 1) // 2 * d for k, d in zip(kernels, dilations, strict=True))
-            padding = pads[0] if isinstance(kernel_size, int) and isinstance(dilation, int) else pads
+            pad = tuple((k - 1) // 2 * d for k, d in zip(kernels, dilations, strict=True))
         if bias is None:
             bias = norm_layer is None
         layers: list[nn.Module] = [
@@ -68,7 +72,7 @@ class Conv2dNormActivation(nn.Sequential):
                 out_channels,
                 kernel_size,
                 stride,
-                padding,
+                pad,
                 dilation=dilation,
                 groups=groups,
                 bias=bias,
