@@ -75,6 +75,7 @@ MODULES: tuple[str, ...] = (
     "statistical",
     "searching",
     "linalg",
+    "fft",
     "autograd",
     "nn",
     "nn_layers",
@@ -89,6 +90,7 @@ MODULES: tuple[str, ...] = (
     "data",
     "native",
     "runtime",
+    "amp",
 )
 
 
