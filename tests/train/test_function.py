@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -99,10 +101,26 @@ def test_eager_and_compiled_steps_mix(ug_backend):
 
 
 @pytest.mark.backends("tensorflow")
+def test_a_label_out_of_range_in_a_compiled_fit_is_the_eager_label_error(ug_backend):
+    ug.random.seed(0)
+    x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
+    y = np.array([0, 1, 2, 7, 0, 1, 2, 0])
+    with pytest.raises(ug.LabelError) as compiled:
+        ug.fit(ug.nn.Linear(4, 3), x, y, loss="cross_entropy", optimizer="sgd", verbose=0, compile=True)
+    with pytest.raises(ug.LabelError) as eager:
+        ug.fit(ug.nn.Linear(4, 3), x, y, loss="cross_entropy", optimizer="sgd", verbose=0, compile=False)
+    assert str(compiled.value) == str(eager.value)
+    assert "label 7 is out of range for 3 classes" in str(compiled.value)
+
+
+@pytest.mark.backends("tensorflow")
 def test_checks_run_inside_the_graph(ug_backend):
     loss = ug.function(lambda logits, labels: ug.nn.functional.cross_entropy(logits, labels))
     assert float(ug.to_numpy(loss(ug.ones((2, 3)), ug.asarray([0, 2])))) == pytest.approx(np.log(3))
-    with pytest.raises(Exception, match="label is out of range for 3 classes"):
+    # the graph's assertion fails as TensorFlow's InvalidArgumentError; ug.function makes it the
+    # LabelError an eager call raises, with the same text (the bad label named)
+    eager = "label 3 is out of range for 3 classes; labels must be in [0, 2]"
+    with pytest.raises(ug.LabelError, match=re.escape(f"ug.nn.functional.cross_entropy: {eager}")):
         loss(ug.ones((2, 3)), ug.asarray([0, 3]))
     take = ug.function(lambda x, i: ug.take(x, i, axis=0))
     with pytest.raises(Exception, match=r"ug.take: an index is out of range for axis 0 of size 4"):

@@ -4,6 +4,11 @@ On TensorFlow it is ``tf.function`` (with XLA under ``jit_compile=True``); on
 PyTorch, ``torch.compile``. The function is compiled once per backend, the
 first time it is called under it. ``ug.config.run_functions_eagerly(True)``
 runs every ``ug.function`` as plain Python, for debugging.
+
+A check that had to run inside the graph (a label out of range, see
+:mod:`unigrad.graph_checks`) fails as the framework's error; the call is then
+run again eagerly, where the same check raises the unigrad error with the text
+an eager call gives.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from .. import config
+from .. import config, graph_checks
 
 __all__ = ["function"]
 
@@ -54,7 +59,15 @@ def function(fn: Callable[..., Any] | None = None, *, jit_compile: bool = False,
         native = compiled.get(backend.name)
         if native is None:
             native = compiled[backend.name] = backend.compile_function(fn, jit_compile, options)
-        return native(*args, **kwargs)
+        try:
+            return native(*args, **kwargs)
+        except Exception as exc:
+            if not graph_checks.tagged(exc):
+                raise
+            error = graph_checks.error_from(exc)
+        # the eager call raises the error with its full text (the bad value named), as eager code does
+        fn(*args, **kwargs)
+        raise error
 
     call.python_function = fn  # type: ignore[attr-defined]
     call.compiled = compiled  # type: ignore[attr-defined]

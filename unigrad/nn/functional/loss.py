@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import graph_checks
 from ...dtypes import as_dtype, int64, isdtype
 from ...errors import ArgumentError, LabelError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
@@ -158,7 +159,9 @@ def _labels(target: Array, where: str, low: int, high: int, expected: str) -> Ar
         flat = manipulation.reshape(target, (-1,))
         fine = binary.logical_and(binary.greater_equal(flat, low), binary.less(flat, high))
         target = backend.graph_checked(
-            target, statistical.all(fine), f"{where}: a label is out of range; {expected}"
+            target,
+            statistical.all(fine),
+            graph_checks.message(LabelError, f"{where}: a label is out of range; {expected}"),
         )
         return target if as_dtype(target.dtype) is int64 else creation.astype(target, int64)
     values = to_numpy(target)
@@ -194,8 +197,11 @@ def _checked_labels(target: Array, n_classes: int, ignore_index: int, where: str
         checked = backend.graph_checked(
             target,
             statistical.all(fine),
-            f"{where}: a label is out of range for {n_classes} classes; labels must be in "
-            f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})",
+            graph_checks.message(
+                LabelError,
+                f"{where}: a label is out of range for {n_classes} classes; labels must be in "
+                f"[0, {n_classes - 1}] (or equal ignore_index={ignore_index})",
+            ),
         )
         return checked, True
     labels = to_numpy(target)

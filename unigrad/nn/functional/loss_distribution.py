@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ... import graph_checks
 from ...errors import ArgumentError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...ops.conversion import backend_of, to_numpy
@@ -100,7 +101,9 @@ def gaussian_nll_loss(
         var = creation.full_like(input, float(var))
     elif backend_of(var).in_graph():  # no values while a graph is traced: the check runs inside it
         var = backend_of(var).graph_checked(
-            var, statistical.all(binary.greater_equal(var, 0)), f"{where}: var has negative entries"
+            var,
+            statistical.all(binary.greater_equal(var, 0)),
+            graph_checks.message(ArgumentError, f"{where}: var has negative entries; variances must be >= 0"),
         )
     elif bool((to_numpy(var) < 0).any()):
         raise ArgumentError(f"{where}: var has negative entries; variances must be >= 0")
