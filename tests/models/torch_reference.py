@@ -141,8 +141,9 @@ _LAYERS = {
 def resnet(name, num_classes=1000):
     """torchvision's model (random weights, nothing downloaded) where installed, else the twin above."""
     try:
-        import torchvision
+        from unigrad.testing import import_torchvision
 
+        torchvision = import_torchvision()  # (a DependencyError, an ImportError, where not installed)
         return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
     except ImportError:
         block, layers = _LAYERS[name]

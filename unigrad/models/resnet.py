@@ -1,4 +1,4 @@
-"""ResNet-18/34/50/101/152 with torchvision's architecture and state-dict names.
+"""ResNet-18/34/50/101/152, ResNeXt and wide ResNets with torchvision's architecture and state-dict names.
 
 ``conv1``, ``bn1``, ``layer1.0.conv1``, ..., ``layer4.2.downsample.0``,
 ``layer4.2.downsample.1``, ``fc``: a state dict saved from
@@ -19,7 +19,21 @@ from ..errors import ArgumentError
 from ..ops.statistical import mean
 from .weights import load_weights
 
-__all__ = ["ResNet", "BasicBlock", "Bottleneck", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
+__all__ = [
+    "ResNet",
+    "BasicBlock",
+    "Bottleneck",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "resnext50_32x4d",
+    "resnext101_32x8d",
+    "resnext101_64x4d",
+    "wide_resnet50_2",
+    "wide_resnet101_2",
+]
 
 Weights = str | os.PathLike[str] | Mapping[str, Any] | None
 
@@ -241,3 +255,43 @@ def resnet101(weights: Weights = None, **options: Any) -> ResNet:
 def resnet152(weights: Weights = None, **options: Any) -> ResNet:
     """ResNet-152 (v1.5, as torchvision); arguments as :func:`resnet18`."""
     return _resnet(Bottleneck, [3, 8, 36, 3], weights, options)
+
+
+def _widths(options: dict[str, Any], **fixed: int) -> dict[str, Any]:
+    """``options`` with the ResNeXt/wide widths set, as torchvision; another value given is an error."""
+    for name, value in fixed.items():
+        if options.setdefault(name, value) != value:
+            raise ArgumentError(f"this architecture has {name}={value}, got {name}={options[name]}")
+    return options
+
+
+def resnext50_32x4d(weights: Weights = None, **options: Any) -> ResNet:
+    """ResNeXt-50 32x4d: ResNet-50 with 32 groups of width 4 in each 3x3; arguments as :func:`resnet18`.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> ug.random.seed(0)
+        >>> tuple(ug.models.resnext50_32x4d().state_dict()["layer1.0.conv2.weight"].shape)
+        (128, 4, 3, 3)
+    """
+    return _resnet(Bottleneck, [3, 4, 6, 3], weights, _widths(options, groups=32, width_per_group=4))
+
+
+def resnext101_32x8d(weights: Weights = None, **options: Any) -> ResNet:
+    """ResNeXt-101 32x8d; arguments as :func:`resnet18`."""
+    return _resnet(Bottleneck, [3, 4, 23, 3], weights, _widths(options, groups=32, width_per_group=8))
+
+
+def resnext101_64x4d(weights: Weights = None, **options: Any) -> ResNet:
+    """ResNeXt-101 64x4d; arguments as :func:`resnet18`."""
+    return _resnet(Bottleneck, [3, 4, 23, 3], weights, _widths(options, groups=64, width_per_group=4))
+
+
+def wide_resnet50_2(weights: Weights = None, **options: Any) -> ResNet:
+    """Wide ResNet-50-2: ResNet-50 with bottlenecks twice as wide; arguments as :func:`resnet18`."""
+    return _resnet(Bottleneck, [3, 4, 6, 3], weights, _widths(options, width_per_group=128))
+
+
+def wide_resnet101_2(weights: Weights = None, **options: Any) -> ResNet:
+    """Wide ResNet-101-2: ResNet-101 with bottlenecks twice as wide; arguments as :func:`resnet18`."""
+    return _resnet(Bottleneck, [3, 4, 23, 3], weights, _widths(options, width_per_group=128))

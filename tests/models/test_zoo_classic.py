@@ -1,0 +1,105 @@
+"""What the classic architectures do beyond the zoo rows: GoogLeNet's and Inception v3's
+training-mode auxiliary outputs, DenseNet files in torchvision's old key names, and the
+options torchvision fixes per builder."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from support import BACKENDS
+from torch_reference import randomize_batchnorm
+
+import unigrad as ug
+from unigrad.testing import import_torchvision
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
+
+
+@pytest.mark.parametrize(
+    ("name", "input_shape", "options"),
+    [
+        ("googlenet", (2, 3, 64, 64), {"dropout": 0.0, "dropout_aux": 0.0}),
+        pytest.param(
+            "inception_v3",
+            (2, 3, 299, 299),  # AuxLogits' smallest input
+            {"dropout": 0.0},
+            marks=pytest.mark.skipif(not THOROUGH, reason="large: HYPOTHESIS_PROFILE=thorough"),
+        ),
+    ],
+)
+def test_training_mode_returns_torchvision_s_named_tuple_of_logits_and_aux_logits(name, input_shape, options):
+    tv = import_torchvision()
+    torch.manual_seed(0)
+    options = {"num_classes": 5, "init_weights": False, **options}
+    reference = randomize_batchnorm(getattr(tv.models, name)(weights=None, **options))
+    state = {key: value.detach().clone() for key, value in reference.state_dict().items()}
+    x = np.random.default_rng(0).standard_normal(input_shape).astype(np.float32)
+    with torch.no_grad():
+        want = reference.train()(torch.from_numpy(x))  # BatchNorm on the batch: deterministic
+    for backend in BACKENDS:
+        with ug.use_backend(backend):
+            model = getattr(ug.models, name)(weights=state, **options).train()
+            got = model(ug.asarray(x))
+            assert type(got).__name__ == type(want).__name__ and got._fields == want._fields, backend
+            for field, expected in zip(want._fields, want, strict=True):
+                # (Inception's AuxLogits normalises 1x1 maps over a batch of two: a variance of two
+                # values, which magnifies float rounding; hence the wider tolerance)
+                np.testing.assert_allclose(
+                    ug.to_numpy(getattr(got, field)),
+                    expected.numpy(),
+                    rtol=1e-3,
+                    atol=1e-3,
+                    err_msg=f"{name}.{field} on {backend}",
+                )
+            model.eval()  # eval mode: the logits alone, as torchvision
+            assert tuple(model(ug.asarray(x)).shape) == (input_shape[0], 5)
+
+
+def test_training_mode_without_aux_logits_returns_the_logits_alone():
+    ug.random.seed(0)
+    model = ug.models.googlenet(num_classes=3, aux_logits=False, init_weights=False).train()
+    assert model.aux1 is None and not any(key.startswith("aux") for key in model.state_dict())
+    assert tuple(model(ug.zeros((2, 3, 32, 32))).shape) == (2, 3)
+
+
+def test_inception_v3_says_what_input_size_it_needs():
+    ug.random.seed(0)
+    model = ug.models.inception_v3(num_classes=3, init_weights=False)
+    with pytest.raises(ug.ShapeError, match="at least 75x75, got input of shape"):
+        model.eval()(ug.zeros((1, 3, 74, 80)))
+    with pytest.raises(ug.ShapeError, match="at least 299x299 in training mode with aux_logits"):
+        model.train()(ug.zeros((2, 3, 298, 299)))
+
+
+def test_densenet_loads_torchvision_s_old_key_names():
+    tv = import_torchvision()
+    torch.manual_seed(0)
+    reference = tv.models.densenet121(weights=None, num_classes=4)
+    state = {key: value.detach().clone() for key, value in reference.state_dict().items()}
+    # the files of torchvision's download links: "norm.1" where the modules now say "norm1",
+    # and no num_batches_tracked (saved before PyTorch 0.4 counted batches)
+    old = {
+        key.replace("norm1", "norm.1").replace("conv2", "conv.2") if ".denselayer" in key else key: value
+        for key, value in state.items()
+        if not key.endswith("num_batches_tracked")
+    }
+    assert "features.denseblock1.denselayer1.norm.1.weight" in old
+    for backend in BACKENDS:
+        with ug.use_backend(backend):
+            loaded = ug.models.densenet121(weights=old, num_classes=4).state_dict()
+            assert list(loaded) == list(state), backend
+            key = "features.denseblock4.denselayer16.conv2.weight"
+            np.testing.assert_array_equal(ug.to_numpy(loaded[key]), state[key].numpy())
+
+
+@pytest.mark.parametrize(
+    ("builder", "options"),
+    [("resnext50_32x4d", {"groups": 8}), ("wide_resnet50_2", {"width_per_group": 64})],
+)
+def test_widths_that_a_builder_fixes_are_not_overridden(builder, options):
+    name = next(iter(options))
+    with pytest.raises(ug.ArgumentError, match=name):
+        getattr(ug.models, builder)(**options)
