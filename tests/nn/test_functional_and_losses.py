@@ -498,3 +498,72 @@ def test_a_float64_array_into_a_float32_convolution_is_a_dtype_error(make, shape
         f"ug.nn.functional.{name}: input of dtype float64 does not match the layer's float32 parameters; "
         "cast it first, ug.astype(x, ug.float32)"
     }
+
+
+_IMAGES = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+_LOGITS = rng.standard_normal((3, 4)).astype(np.float32)
+# (name, call with NumPy arrays / lists / numbers, the same call with tensors)
+ARRAY_LIKE_CALLS = [
+    ("relu", lambda: F.relu(_IMAGES), lambda: F.relu(ug.asarray(_IMAGES))),
+    (
+        "cross_entropy, list labels",
+        lambda: F.cross_entropy(_LOGITS, [0, 3, 1]),
+        lambda: F.cross_entropy(ug.asarray(_LOGITS), ug.asarray(np.array([0, 3, 1]))),
+    ),
+    (
+        "nll_loss, uint8 labels",
+        lambda: F.nll_loss(_LOGITS, np.array([0, 3, 1], np.uint8)),
+        lambda: F.nll_loss(ug.asarray(_LOGITS), ug.asarray(np.array([0, 3, 1]))),
+    ),
+    (
+        "l1_loss, list target",
+        lambda: F.l1_loss(_LOGITS[0], [1.0, 2.0, 3.0, 4.0]),
+        lambda: F.l1_loss(ug.asarray(_LOGITS[0]), ug.asarray(np.array([1.0, 2.0, 3.0, 4.0], np.float32))),
+    ),
+    (
+        "mse_loss, scalar target",
+        lambda: F.mse_loss(_LOGITS[:1, :1], 1.0),
+        lambda: F.mse_loss(ug.asarray(_LOGITS[:1, :1]), ug.ones((1, 1))),
+    ),
+    (
+        "dropout, eval",
+        lambda: F.dropout(_IMAGES, 0.5, training=False),
+        lambda: F.dropout(ug.asarray(_IMAGES), 0.5, training=False),
+    ),
+    ("one_hot", lambda: F.one_hot(np.array([0, 2]), 3), lambda: F.one_hot(ug.asarray(np.array([0, 2])), 3)),
+    (
+        "interpolate",
+        lambda: F.interpolate(_IMAGES, scale_factor=2),
+        lambda: F.interpolate(ug.asarray(_IMAGES), scale_factor=2),
+    ),
+    ("pad", lambda: F.pad(_IMAGES, (1, 1)), lambda: F.pad(ug.asarray(_IMAGES), (1, 1))),
+    (
+        "binary_cross_entropy_with_logits",
+        lambda: F.binary_cross_entropy_with_logits(_LOGITS, np.zeros_like(_LOGITS)),
+        lambda: F.binary_cross_entropy_with_logits(ug.asarray(_LOGITS), ug.zeros((3, 4))),
+    ),
+    (
+        "conv2d, keyword weight",
+        lambda: F.conv2d(_IMAGES, weight=np.ones((2, 3, 3, 3), np.float32)),
+        lambda: F.conv2d(ug.asarray(_IMAGES), ug.ones((2, 3, 3, 3))),
+    ),
+    (
+        "embedding",
+        lambda: F.embedding([0, 1], _LOGITS),
+        lambda: F.embedding(ug.asarray(np.array([0, 1])), ug.asarray(_LOGITS)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "given", "tensors"), ARRAY_LIKE_CALLS, ids=[c[0] for c in ARRAY_LIKE_CALLS])
+def test_functional_calls_take_numpy_arrays_lists_and_numbers(ug_backend, name, given, tensors):
+    """Converted once at ug.nn.functional's boundary, as model(np_array) is: the result is a
+    tensor of the active backend, equal to the call made with tensors."""
+    got, want = given(), tensors()
+    assert ug.config.active_backend().is_tensor(got)
+    np.testing.assert_allclose(values(got), values(want), rtol=1e-6)
+
+
+def test_a_float64_array_into_float32_weights_is_a_dtype_error_naming_both(ug_backend):
+    with pytest.raises(ug.DTypeError, match=r"float64.*float32|float32.*float64"):
+        F.linear(_LOGITS.astype(np.float64), ug.ones((2, 4)))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 # (``linear`` and ``dropout`` name both a topic module and its function: the
 # imports below bind the function, so ``F.linear`` is the function, as in torch)
+from ._boundary import accepts_array_likes
 from .activation import (
     celu,
     elu,
@@ -234,3 +235,13 @@ __all__ = [
     "scaled_dot_product_attention",
     "multi_head_attention_forward",
 ]
+
+
+def _array_likes_at_the_boundary() -> None:
+    # every public function takes NumPy arrays, lists and numbers where it takes a tensor (see _boundary)
+    namespace = globals()
+    for name in __all__:
+        namespace[name] = accepts_array_likes(namespace[name])
+
+
+_array_likes_at_the_boundary()

@@ -205,7 +205,7 @@ def check_masks(
                 f"Support for mismatched {padding_name} and {mask_name} is deprecated. "
                 "Use same type for both instead.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,  # (past ug.nn.functional's boundary wrapper)
             )
 
 

@@ -46,7 +46,7 @@ def _deprecated_rank(name: str, shape: tuple[int, ...], batched: int) -> None:
         f"{name}: Received a {len(shape)}-D input to {name}, which is deprecated; "
         f"expected a {batched - 1}-D or {batched}-D input",
         UserWarning,
-        stacklevel=3,
+        stacklevel=4,  # (the caller of the public function, past ug.nn.functional's boundary wrapper)
     )
 
 
@@ -113,7 +113,7 @@ def dropout2d(x: Array, p: float = 0.5, training: bool = True, inplace: bool = F
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
             "behavior is desired - input is interpreted as shape (N, C, L); use dropout1d for that",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # (past ug.nn.functional's boundary wrapper)
         )
     elif len(shape) != 4:
         _deprecated_rank("dropout2d", shape, 4)

@@ -40,7 +40,7 @@ def _corners(align_corners: bool | None, where_: str) -> bool:
             f"{where_}: the default is align_corners=False (as torch's since 1.3.0); give align_corners=True "
             "for the old behavior",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,  # (past ug.nn.functional's boundary wrapper)
         )
         return False
     return bool(align_corners)
