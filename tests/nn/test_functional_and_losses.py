@@ -567,3 +567,13 @@ def test_functional_calls_take_numpy_arrays_lists_and_numbers(ug_backend, name, 
 def test_a_float64_array_into_float32_weights_is_a_dtype_error_naming_both(ug_backend):
     with pytest.raises(ug.DTypeError, match=r"float64.*float32|float32.*float64"):
         F.linear(_LOGITS.astype(np.float64), ug.ones((2, 4)))
+
+
+def test_relu_inplace_writes_into_its_input_on_torch_and_computes_out_of_place_on_tensorflow(ug_backend):
+    x = ug.asarray(np.array([-1.0, 2.0], np.float32)) * 1.0
+    y = ug.nn.ReLU(inplace=True)(x)
+    assert values(y).tolist() == [0.0, 2.0]
+    assert values(x).tolist() == ([0.0, 2.0] if ug.get_backend() == "torch" else [-1.0, 2.0])
+    z = ug.asarray(np.array([-1.0, 2.0], np.float32)) * 1.0
+    assert values(F.leaky_relu(z, 0.5, inplace=True)).tolist() == [-0.5, 2.0]
+    assert values(z).tolist()[0] == (-0.5 if ug.get_backend() == "torch" else -1.0)

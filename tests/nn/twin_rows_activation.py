@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from twin_support import Row, inplace, random_weight, twin
+from twin_support import Row, inplace, on_a_copy, random_weight, twin
 
 import unigrad as ug
 
 ROWS = [
     twin("ReLU"),
-    Row("ReLU-inplace-positional", lambda: ug.nn.ReLU(True), lambda: torch.nn.ReLU()),
+    Row("ReLU-inplace-positional", lambda: ug.nn.ReLU(True), lambda: torch.nn.ReLU(True), call=on_a_copy),
     twin("ReLU6", low=-2.0, high=8.0),
     twin("LeakyReLU"),
     inplace("LeakyReLU", 0.2),

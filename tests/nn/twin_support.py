@@ -53,20 +53,27 @@ def twin(name: str, *args: Any, id: str | None = None, **options: Any) -> Row:
     return Row(
         id=id or name,
         make_ug=lambda **extra: getattr(ug.nn, name)(*args, **options, **extra),
-        make_torch=lambda: getattr(torch.nn, name)(*args, **options),
+        make_torch=lambda **extra: getattr(torch.nn, name)(*args, **options, **extra),
         **row_fields,
     )
 
 
+def on_a_copy(layer: Any, xs: Sequence[Any], targets: Sequence[Any]) -> Any:
+    """``layer(x * 1)``: an in-place layer is given a computed tensor, as in a model, since torch
+    refuses in-place ops on the leaf input whose gradient is compared."""
+    return layer(xs[0] * 1.0)
+
+
 def inplace(name: str, *args: Any, **options: Any) -> Row:
-    """``inplace=True`` on the unigrad side (computed out of place); torch's twin without it, as
-    torch refuses in-place ops on the leaf input whose gradient is compared."""
+    """``inplace=True`` on both sides, each applied to a computed tensor (see :func:`on_a_copy`):
+    in place on torch (where unigrad's kernel writes in place, ``ReLU``), out of place on TensorFlow."""
     row = twin(name, *args, id=f"{name}-inplace", **options)
     return Row(
         id=row.id,
         make_ug=lambda **extra: row.make_ug(inplace=True, **extra),
-        make_torch=row.make_torch,
+        make_torch=lambda **extra: row.make_torch(inplace=True, **extra),
         modes=row.modes,
+        call=on_a_copy,
     )
 
 

@@ -75,10 +75,10 @@ class _Elementwise(Module):
 
 
 class ReLU(_Elementwise):
-    """``max(x, 0)``."""
+    """``max(x, 0)``; ``inplace=True`` writes into the input on PyTorch, as torch's (see ``F.relu``)."""
 
     def forward(self, x: Any) -> Any:
-        return F.relu(x)
+        return F.relu(x, self.inplace)
 
 
 class SELU(_Elementwise):
@@ -150,7 +150,7 @@ class LeakyReLU(Module):
         self.negative_slope, self.inplace = negative_slope, inplace
 
     def forward(self, x: Any) -> Any:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}{_inplace(self.inplace)}"

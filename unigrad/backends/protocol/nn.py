@@ -36,11 +36,13 @@ class NN(Protocol):
     ``channels_last`` as a bool.
     """
 
-    def nn_relu(self, x: Array) -> Array:
-        """``max(x, 0)`` with gradient 0 at 0."""
+    def nn_relu(self, x: Array, inplace: bool = False) -> Array:
+        """``max(x, 0)`` with gradient 0 at 0; ``inplace``: in ``x`` itself where the framework can
+        (torch's ``relu_``, which saves a tensor's allocation and memory traffic), else out of place."""
 
-    def nn_leaky_relu(self, x: Array, negative_slope: float = 0.01) -> Array:
-        """``x`` where ``x > 0``, else ``negative_slope * x``; the gradient at 0 is the slope."""
+    def nn_leaky_relu(self, x: Array, negative_slope: float = 0.01, inplace: bool = False) -> Array:
+        """``x`` where ``x > 0``, else ``negative_slope * x``; the gradient at 0 is the slope;
+        ``inplace`` as :meth:`nn_relu`'s."""
 
     def nn_gelu(self, x: Array, approximate: str = "none") -> Array:
         """Gaussian error linear unit; ``approximate="tanh"`` for the tanh form (as PyTorch)."""

@@ -75,11 +75,12 @@ def _weight_only_product(x: Any, weight: Any) -> Any:
     return product(tf.convert_to_tensor(weight))
 
 
-def nn_relu(x: Any) -> Any:
+# (``inplace``: TensorFlow's tensors are immutable; computed out of place, as the reference)
+def nn_relu(x: Any, inplace: bool = False) -> Any:
     return _raw.Relu(features=x if type(x) is EagerTensor else native(x, "nn.functional.relu"))
 
 
-def nn_leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+def nn_leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Any:
     x = native(x, "nn.functional.leaky_relu")
     if x.dtype == tf.float64:  # LeakyRelu's alpha is a float32 attribute: the slope itself would round
         return _raw.SelectV2(condition=x > 0, t=x, e=x * tf.constant(negative_slope, x.dtype))

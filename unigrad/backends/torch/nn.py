@@ -28,14 +28,17 @@ __all__ = [
 Tensor = torch.Tensor
 
 nn_linear = F.linear
-nn_relu = torch.relu
 nn_sigmoid = torch.sigmoid
 nn_tanh = torch.tanh
 nn_erf = torch.special.erf
 
 
-def nn_leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
-    return F.leaky_relu(x, negative_slope)
+def nn_relu(x: Tensor, inplace: bool = False) -> Tensor:
+    return torch.relu_(x) if inplace else torch.relu(x)
+
+
+def nn_leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return F.leaky_relu(x, negative_slope, inplace)
 
 
 def nn_gelu(x: Tensor, approximate: str = "none") -> Tensor:

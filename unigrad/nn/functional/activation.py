@@ -73,11 +73,16 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def relu(x: Array, inplace: bool = False) -> Array:
-    """``max(x, 0)``; the gradient at 0 is 0. ``inplace`` is accepted and computes out of place."""
+    """``max(x, 0)``; the gradient at 0 is 0.
+
+    ``inplace=True`` writes into ``x`` where the framework can (PyTorch, with its rules: not a leaf
+    that requires a gradient, nor a tensor a backward still needs), as ``torch.relu_``; on TensorFlow,
+    whose tensors are immutable, it computes out of place. Use the result either way.
+    """
     try:
-        return current_backend().nn_relu(x)
+        return current_backend().nn_relu(x, inplace)
     except Exception as exc:
-        return failed(exc, "nn_relu", x)
+        return failed(exc, "nn_relu", x, inplace)
 
 
 def _known_shape(x: Array, where: str) -> tuple[int, ...]:
@@ -109,11 +114,11 @@ def relu6(x: Array, inplace: bool = False) -> Array:
 
 
 def leaky_relu(x: Array, negative_slope: float = 0.01, inplace: bool = False) -> Array:
-    """``x`` where ``x > 0``, else ``negative_slope * x``."""
+    """``x`` where ``x > 0``, else ``negative_slope * x``; ``inplace`` as :func:`relu`'s."""
     try:
-        return current_backend().nn_leaky_relu(x, negative_slope)
+        return current_backend().nn_leaky_relu(x, negative_slope, inplace)
     except Exception as exc:
-        return failed(exc, "nn_leaky_relu", x, negative_slope)
+        return failed(exc, "nn_leaky_relu", x, negative_slope, inplace)
 
 
 def _expm1_of_negative_part(x: Array) -> Array:

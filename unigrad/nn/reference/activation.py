@@ -24,8 +24,8 @@ __all__ = [
 ]
 
 
-def relu(x: Any) -> Any:
-    """``max(x, 0)``, with gradient 0 at 0."""
+def relu(x: Any, inplace: bool = False) -> Any:
+    """``max(x, 0)``, with gradient 0 at 0; computed out of place whatever ``inplace`` says."""
     # where(x > 0, ...) rather than maximum(x, 0): the gradient at 0 is 0, as
     # both frameworks' own relu kernels have it (maximum's would be 1)
     return where(binary.greater(x, 0), x, creation.zeros_like(x))
@@ -66,8 +66,9 @@ def erf(x: Any) -> Any:
     return 1.0 - _erfc(x)
 
 
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
-    """``x`` where ``x > 0``, else ``negative_slope * x`` (the slope's gradient at 0, as PyTorch)."""
+def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> Any:
+    """``x`` where ``x > 0``, else ``negative_slope * x`` (the slope's gradient at 0, as PyTorch);
+    computed out of place whatever ``inplace`` says."""
     return where(binary.greater(x, 0), x, x * negative_slope)
 
 
