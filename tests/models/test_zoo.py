@@ -2,7 +2,7 @@
 and gives torchvision's eval-mode outputs, on every backend.
 
 torchvision builds each reference with random weights (``weights=None``: nothing is
-downloaded); its BatchNorm statistics are randomised so that a wrong pairing shows;
+downloaded); its norm statistics and zero-initialised parameters are randomised so that a wrong pairing shows;
 the state dict is handed to ``ug.models.<name>(weights=...)`` as it is. torchvision
 is imported with :func:`unigrad.testing.import_torchvision` (its registry wheel is
 built for CUDA torch). A new architecture is a new row in a ``zoo_rows_*.py`` file.
@@ -28,7 +28,9 @@ ROWS = zoo_rows_classic.ROWS + zoo_rows_mobile.ROWS + zoo_rows_transformer.ROWS
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
-def _randomize_norms(model: torch.nn.Module) -> torch.nn.Module:
+def _randomize(model: torch.nn.Module) -> torch.nn.Module:
+    """Random norm statistics and affine terms, and no all-zero parameter (torchvision starts a ViT's
+    head, class token and attention biases at zero): a wrong pairing of any of them shows."""
     randomize_batchnorm(model)
     generator = torch.Generator().manual_seed(1)
     with torch.no_grad():
@@ -36,6 +38,9 @@ def _randomize_norms(model: torch.nn.Module) -> torch.nn.Module:
             if isinstance(module, torch.nn.LayerNorm | torch.nn.GroupNorm) and module.weight is not None:
                 module.weight.copy_(1 + 0.1 * torch.randn(module.weight.shape, generator=generator))
                 module.bias.copy_(0.1 * torch.randn(module.bias.shape, generator=generator))
+        for parameter in model.parameters():
+            if not parameter.any():
+                parameter.copy_(0.05 * torch.randn(parameter.shape, generator=generator))
     return model
 
 
@@ -55,7 +60,7 @@ def _randomize_norms(model: torch.nn.Module) -> torch.nn.Module:
 def test_architecture_loads_torchvision_weights_and_gives_its_outputs(row):
     tv = import_torchvision()
     torch.manual_seed(0)
-    reference = _randomize_norms(getattr(tv.models, row.name)(weights=None, **row.kwargs)).eval()
+    reference = _randomize(getattr(tv.models, row.name)(weights=None, **row.kwargs)).eval()
     state = {key: value.detach().clone() for key, value in reference.state_dict().items()}
     x = np.random.default_rng(0).standard_normal(row.input_shape).astype(np.float32)
     with torch.no_grad():

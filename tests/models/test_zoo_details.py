@@ -1,5 +1,5 @@
-"""What the classic architectures do beyond the zoo rows: GoogLeNet's and Inception v3's
-training-mode auxiliary outputs, DenseNet files in torchvision's old key names, and the
+"""What ug.models do beyond the zoo table's rows (test_zoo.py): GoogLeNet's and Inception v3's
+training-mode auxiliary outputs, DenseNet and ViT files in torchvision's old key names, and the
 options torchvision fixes per builder."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from support import BACKENDS
 from torch_reference import randomize_batchnorm
 
 import unigrad as ug
+from unigrad.models.vision_transformer import _vision_transformer
 from unigrad.testing import import_torchvision
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
@@ -103,3 +104,17 @@ def test_widths_that_a_builder_fixes_are_not_overridden(builder, options):
     name = next(iter(options))
     with pytest.raises(ug.ArgumentError, match=name):
         getattr(ug.models, builder)(**options)
+
+
+def test_old_checkpoints_mlp_names_load_as_torchvision_loads_them():
+    """torchvision < 0.13 saved the encoder MLP as ``mlp.linear_1``/``mlp.linear_2``; both load."""
+    ug.random.seed(0)
+    source = ug.models.VisionTransformer(8, 4, num_layers=1, num_heads=2, hidden_dim=8, mlp_dim=16)
+    state = {
+        key.replace(".mlp.0.", ".mlp.linear_1.").replace(".mlp.3.", ".mlp.linear_2."): value
+        for key, value in source.state_dict().items()
+    }
+    assert any(".mlp.linear_1." in key for key in state)
+    model = _vision_transformer(4, 1, 2, 8, 16, state, {"image_size": 8})  # what vit_b_16 & co. call
+    for key, value in source.state_dict().items():
+        np.testing.assert_array_equal(ug.to_numpy(model.state_dict()[key]), ug.to_numpy(value), err_msg=key)
