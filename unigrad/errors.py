@@ -32,6 +32,7 @@ __all__ = [
     "DependencyError",
     "PathNotFoundError",
     "PathIsADirectoryError",
+    "ConversionError",
 ]
 
 
@@ -134,3 +135,8 @@ class InvalidKeyError(UnigradError, KeyError):
 
 class MissingAttributeError(UnigradError, AttributeError):
     """An attribute or submodule that an object does not have."""
+
+
+class ConversionError(UnigradError, ValueError):
+    """A torch module that :func:`unigrad.nn.convert` cannot turn into a unigrad one: the message
+    lists every op it cannot map, with the graph node and the source line of each."""

@@ -144,6 +144,21 @@ def test_torch_export_stores_the_weights_under_the_models_names(artifacts):
     assert all(type(p) is torch.nn.Parameter for p in program.parameters())
 
 
+@pytest.mark.skipif("torch" not in INSTALLED, reason="needs torch")
+def test_torch_export_of_a_container_nested_in_one_without_tensors_of_its_own(tmp_path):
+    import torch
+
+    with ug.use_backend("torch"):
+        ug.random.seed(0)
+        model = nn.Sequential(nn.Sequential(nn.Linear(2, 2)))  # "0" holds no tensor, "0.0" does
+        x = ug.random.normal((3, 2))
+        path = ug.export(model, x, tmp_path / "nested.pt2")
+        want = ug.to_numpy(model(x))
+    program = torch.export.load(path)
+    assert sorted(program.state_dict) == ["0.0.bias", "0.0.weight"]
+    np.testing.assert_allclose(program.module()(torch.as_tensor(ug.to_numpy(x))).numpy(), want, rtol=1e-6)
+
+
 @pytest.mark.skipif("tensorflow" not in INSTALLED, reason="needs tensorflow")
 def test_saved_model_tracks_parameters_and_buffers_as_variables(artifacts):
     import tensorflow as tf

@@ -41,6 +41,7 @@ from .container import Container, ModuleDict, ModuleList, Sequential
 from .container_parameters import ParameterDict, ParameterList
 from .conv import Conv1d, Conv2d, Conv3d
 from .conv_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .convert import convert  # (the function: it shadows its package's name on ug.nn)
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .fold import Fold, Unfold
@@ -303,6 +304,7 @@ __all__ = [
     "Unfold",
     "from_torch",
     "from_keras",
+    "convert",
     "functional",
     "init",
     "utils",

@@ -36,11 +36,17 @@ def export(module: Any, inputs: tuple[Any, ...], destination: str, format: str, 
     # that no artifact can pickle unigrad's Parameter (a torch.nn.Parameter subclass).
     holders: dict[str, torch.nn.Module] = {"": Exported()}
     natives: dict[int, Any] = {}  # id -> plain tensor, so that tied weights stay tied
-    for name, owner, attr, value, is_parameter in core._slots(module):
+
+    def holder(name: str) -> torch.nn.Module:
+        # (its parents too: a container without tensors of its own has no slot of its own)
         if name not in holders:
             parent, _, leaf = name.rpartition(".")
             holders[name] = torch.nn.Module()
-            holders[parent].add_module(leaf, holders[name])
+            holder(parent).add_module(leaf, holders[name])
+        return holders[name]
+
+    for name, owner, attr, value, is_parameter in core._slots(module):
+        holder(name)
         plain = torch.nn.Parameter(value.detach(), requires_grad=False) if is_parameter else value
         native = natives.setdefault(id(value), plain)
         if is_parameter:
