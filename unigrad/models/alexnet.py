@@ -7,21 +7,13 @@ layers. A state dict saved from ``torchvision.models.alexnet()`` loads as it is.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .. import nn
-from ..ops.manipulation import reshape
-from .resnet import Weights
-from .weights import load_weights
+from .blocks import flatten
+from .weights import Weights, load_weights
 
 __all__ = ["AlexNet", "alexnet"]
-
-
-def flatten(x: Any) -> Any:
-    """``torch.flatten(x, 1)``: one row of features per sample, in (C, H, W) order."""
-    # (-1, features), not (batch, -1): a traced graph may not know its batch size
-    return reshape(x, (-1, math.prod(tuple(x.shape)[1:])))
 
 
 class AlexNet(nn.Module):

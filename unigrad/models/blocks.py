@@ -15,12 +15,13 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import nn, random
 from ..errors import ArgumentError
-from ..ops.manipulation import permute_dims
+from ..ops.manipulation import permute_dims, reshape
 
 __all__ = [
     "Conv2dNormActivation",
@@ -29,9 +30,16 @@ __all__ = [
     "Permute",
     "StochasticDepth",
     "stochastic_depth",
+    "flatten",
 ]
 
 LayerFactory = Callable[..., nn.Module]
+
+
+def flatten(x: Any) -> Any:
+    """``torch.flatten(x, 1)``: one row of features per sample, in (C, H, W) order."""
+    # (-1, features), not (batch, -1): a traced graph may not know its batch size
+    return reshape(x, (-1, math.prod(tuple(x.shape)[1:])))
 
 
 class Conv2dNormActivation(nn.Sequential):

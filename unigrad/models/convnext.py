@@ -10,8 +10,7 @@ torchvision's outputs, on either backend.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,7 @@ from ..nn import functional as F
 from ..ops.creation import ones
 from ..ops.manipulation import permute_dims
 from .blocks import Conv2dNormActivation, Permute, StochasticDepth
-from .weights import load_weights
+from .weights import Weights, load_weights
 
 __all__ = [
     "ConvNeXt",
@@ -33,8 +32,6 @@ __all__ = [
     "convnext_base",
     "convnext_large",
 ]
-
-Weights = str | os.PathLike[str] | Mapping[str, Any] | None
 
 
 class LayerNorm2d(nn.LayerNorm):

@@ -17,9 +17,8 @@ from typing import Any
 from .. import nn
 from ..nn import functional as F
 from ..ops.manipulation import concat
-from .alexnet import flatten
-from .resnet import Weights
-from .weights import load_weights, read_state_dict
+from .blocks import flatten
+from .weights import Weights, load_weights, read_state_dict
 
 __all__ = ["DenseNet", "densenet121", "densenet161", "densenet169", "densenet201"]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from .. import nn
 from ..errors import ArgumentError
-from .blocks import Conv2dNormActivation, SqueezeExcitation, StochasticDepth
-from .mobilenetv2 import LayerFactory, Weights, build, flatten, init_mobile_weights, make_divisible
+from .blocks import Conv2dNormActivation, SqueezeExcitation, StochasticDepth, flatten
+from .mobilenetv2 import LayerFactory, Weights, build, init_mobile_weights, make_divisible
 
 __all__ = [
     "EfficientNet",

@@ -16,9 +16,8 @@ from .. import nn
 from ..errors import ArgumentError
 from ..nn import functional as F
 from ..ops.manipulation import concat
-from .alexnet import flatten
-from .resnet import Weights
-from .weights import load_weights
+from .blocks import flatten
+from .weights import Weights, load_weights
 
 __all__ = ["GoogLeNet", "GoogLeNetOutputs", "googlenet"]
 

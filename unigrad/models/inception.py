@@ -17,10 +17,9 @@ from .. import nn
 from ..errors import ArgumentError, ShapeError
 from ..nn import functional as F
 from ..ops.manipulation import concat
-from .alexnet import flatten
+from .blocks import flatten
 from .googlenet import BasicConv2d, transform_input
-from .resnet import Weights
-from .weights import load_weights
+from .weights import Weights, load_weights
 
 __all__ = ["Inception3", "InceptionOutputs", "inception_v3"]
 

@@ -12,11 +12,9 @@ from typing import Any
 
 from .. import nn
 from ..errors import ArgumentError
-from ..ops.manipulation import reshape
 from ..ops.statistical import mean
 from .blocks import Conv2dNormActivation, LayerFactory
-from .resnet import Weights
-from .weights import load_weights
+from .weights import Weights, load_weights
 
 __all__ = ["MobileNetV2", "InvertedResidual", "mobilenet_v2"]
 
@@ -59,11 +57,6 @@ def init_mobile_weights(model: nn.Module) -> None:
 def global_pool_flat(x: Any) -> Any:
     """``adaptive_avg_pool2d(x, 1)`` then ``flatten(1)``: the mean over the NCHW image axes."""
     return mean(x, axis=(2, 3))
-
-
-def flatten(x: Any) -> Any:
-    """``torch.flatten(x, 1)``: one row per sample."""
-    return reshape(x, (x.shape[0], -1))
 
 
 def build(model: nn.Module, weights: Weights) -> Any:

@@ -19,8 +19,8 @@ import numpy as np
 
 from .. import nn
 from ..errors import ArgumentError
-from .blocks import Conv2dNormActivation, SqueezeExcitation
-from .mobilenetv2 import LayerFactory, Weights, build, flatten, make_divisible
+from .blocks import Conv2dNormActivation, SqueezeExcitation, flatten
+from .mobilenetv2 import LayerFactory, Weights, build, make_divisible
 
 __all__ = [
     "RegNet",

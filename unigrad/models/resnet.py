@@ -10,14 +10,13 @@ bottleneck strides on its 3x3 convolution (ResNet v1.5), as torchvision does.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from .. import nn
 from ..errors import ArgumentError
 from ..ops.statistical import mean
-from .weights import load_weights
+from .weights import Weights, load_weights
 
 __all__ = [
     "ResNet",
@@ -34,8 +33,6 @@ __all__ = [
     "wide_resnet50_2",
     "wide_resnet101_2",
 ]
-
-Weights = str | os.PathLike[str] | Mapping[str, Any] | None
 
 
 def _conv(

@@ -13,9 +13,8 @@ from typing import Any
 from .. import nn
 from ..errors import ArgumentError
 from ..ops.manipulation import concat
-from .alexnet import flatten
-from .resnet import Weights
-from .weights import load_weights
+from .blocks import flatten
+from .weights import Weights, load_weights
 
 __all__ = ["Fire", "SqueezeNet", "squeezenet1_0", "squeezenet1_1"]
 

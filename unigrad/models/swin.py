@@ -11,17 +11,16 @@ size works: the maps are padded to whole windows, as torchvision pads them.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 from .. import nn
 from ..nn import functional as F
 from ..ops.manipulation import concat
-from .blocks import MLP, Permute, StochasticDepth
+from .blocks import MLP, LayerFactory, Permute, StochasticDepth
 from .swin_attention import ShiftedWindowAttention, ShiftedWindowAttentionV2
-from .weights import load_weights
+from .weights import Weights, load_weights
 
 __all__ = [
     "SwinTransformer",
@@ -36,9 +35,6 @@ __all__ = [
     "swin_v2_s",
     "swin_v2_b",
 ]
-
-Weights = str | os.PathLike[str] | Mapping[str, Any] | None
-LayerFactory = Callable[..., nn.Module]
 
 
 def _patch_merging_pad(x: Any) -> Any:

@@ -10,9 +10,8 @@ loads as it is and gives torchvision's outputs, on either backend.
 from __future__ import annotations
 
 import math
-import os
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -20,8 +19,8 @@ from .. import nn
 from ..errors import ArgumentError, ShapeError
 from ..ops.creation import zeros
 from ..ops.manipulation import broadcast_to, concat, permute_dims, reshape
-from .blocks import MLP, Conv2dNormActivation
-from .weights import load_weights, read_state_dict
+from .blocks import MLP, Conv2dNormActivation, LayerFactory
+from .weights import Weights, load_weights, read_state_dict
 
 __all__ = [
     "VisionTransformer",
@@ -33,8 +32,6 @@ __all__ = [
     "vit_h_14",
 ]
 
-Weights = str | os.PathLike[str] | Mapping[str, Any] | None
-LayerFactory = Callable[..., nn.Module]
 _LAYER_NORM: LayerFactory = partial(nn.LayerNorm, eps=1e-6)  # torchvision's default norm_layer
 
 

@@ -19,9 +19,11 @@ from ..errors import PathNotFoundError, StateDictError
 from ..io import _METADATA_KEY, load
 from ..nn.module import IncompatibleKeys, Module
 
-__all__ = ["read_state_dict", "load_weights", "load_keras_weights"]
+__all__ = ["read_state_dict", "load_weights", "load_keras_weights", "Weights"]
 
 PathLike = str | os.PathLike[str]
+Weights = PathLike | Mapping[str, Any] | None
+"""What a builder's ``weights=`` takes: a local file, a state dict, or None (the builder's own init)."""
 _WRAPPERS = ("state_dict", "model_state_dict", "model")  # checkpoints that nest the state dict
 
 
