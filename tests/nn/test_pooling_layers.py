@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from layer_support import check_layer, check_paths
+from support import BACKENDS
 
 import unigrad as ug
 import unigrad.nn.functional as F
@@ -438,3 +439,79 @@ def test_with_indices_functions_are_torchs(name, shape, args, ug_backend):
     expected_value, expected = getattr(torch.nn.functional, name)(torch.as_tensor(x), *args)
     np.testing.assert_array_equal(ug.to_numpy(index), expected.numpy())
     np.testing.assert_array_equal(ug.to_numpy(value), expected_value.numpy())
+
+
+# -- fractional max pools: what the twin rows cannot show -------------------------------------
+
+FRACTIONAL = [
+    ("fractional_max_pool2d", (2, 3, 11, 9), dict(kernel_size=(3, 2), output_size=(5, 6))),
+    ("fractional_max_pool2d", (3, 50, 40), dict(kernel_size=2, output_ratio=(0.5, 0.3))),
+    ("fractional_max_pool3d", (2, 2, 7, 8, 9), dict(kernel_size=(2, 3, 2), output_size=(4, 5, 3))),
+]
+
+
+@pytest.mark.parametrize("name, shape, config", FRACTIONAL, ids=[f"{f[0]}-{f[1]}" for f in FRACTIONAL])
+def test_fractional_max_pool_indices_are_torchs(name, shape, config, ug_backend):
+    dims = int(name[-2])
+    x = images(*shape, dtype=np.float64)
+    batch = shape[0] if len(shape) == dims + 2 else 1
+    samples = rng.uniform(size=(batch, shape[-dims - 1], dims))
+    ours = getattr(F, f"{name}_with_indices")(ug.asarray(x), **config, _random_samples=ug.asarray(samples))
+    theirs = getattr(torch.nn.functional, name)(
+        torch.as_tensor(x), **config, return_indices=True, _random_samples=torch.as_tensor(samples)
+    )
+    assert isinstance(ours, tuple) and len(ours) == 2
+    np.testing.assert_array_equal(ug.to_numpy(ours[0]), theirs[0].numpy())
+    assert ug.to_numpy(ours[1]).dtype == np.int64
+    np.testing.assert_array_equal(ug.to_numpy(ours[1]), theirs[1].numpy())
+
+
+def test_fractional_max_pool_draws_its_samples_from_ug_random():
+    x = images(2, 3, 10, 12)
+    outputs = {}
+    for backend in BACKENDS:
+        with ug.use_backend(backend):
+            ug.random.seed(4)
+            samples = np.array(ug.to_numpy(ug.random.uniform((2, 3, 2), dtype=ug.float32)))
+            ug.random.seed(4)
+            pool = ug.nn.FractionalMaxPool2d(3, output_ratio=(0.5, 0.6), return_indices=True)
+            assert list(pool.state_dict()) == list(
+                torch.nn.FractionalMaxPool2d(3, output_ratio=0.5).state_dict()
+            )
+            y, index = pool(ug.asarray(x))
+            outputs[backend] = ug.to_numpy(y)
+            expected = torch.nn.FractionalMaxPool2d(
+                3, output_ratio=(0.5, 0.6), return_indices=True, _random_samples=torch.as_tensor(samples)
+            )(torch.as_tensor(x))
+            np.testing.assert_array_equal(outputs[backend], expected[0].numpy())
+            np.testing.assert_array_equal(ug.to_numpy(index), expected[1].numpy())
+            # a new call, new samples (the windows move)
+            assert not np.array_equal(ug.to_numpy(pool(ug.asarray(x))[1]), ug.to_numpy(index))
+    for backend in BACKENDS[1:]:
+        np.testing.assert_array_equal(outputs[backend], outputs[BACKENDS[0]])
+
+
+def test_fractional_max_pool_state_repr_and_errors_are_torchs(ug_backend):
+    samples = np.full((1, 2, 3), 0.5, np.float32)
+    ours = ug.nn.FractionalMaxPool3d(2, output_size=3, _random_samples=ug.asarray(samples))
+    theirs = torch.nn.FractionalMaxPool3d(2, output_size=3, _random_samples=torch.as_tensor(samples))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["_random_samples"]
+    assert repr(ours) == repr(theirs) == "FractionalMaxPool3d()"
+    assert ours.kernel_size == theirs.kernel_size and ours.output_size == theirs.output_size
+    with pytest.raises(ug.ArgumentError, match="either an output size, or a pooling ratio"):
+        ug.nn.FractionalMaxPool2d(2)
+    with pytest.raises(ug.ArgumentError, match="only one of output_size and output_ratio"):
+        ug.nn.FractionalMaxPool2d(2, output_size=3, output_ratio=0.5)
+    with pytest.raises(ug.ArgumentError, match=r"output_ratio must be between 0 and 1 \(got 1.5\)"):
+        ug.nn.FractionalMaxPool2d(2, output_ratio=1.5)
+    with pytest.raises(ug.ArgumentError, match="kernel_size must be greater than 0"):
+        ug.nn.FractionalMaxPool3d(0, output_size=2)
+    with pytest.raises(
+        ug.ShapeError,
+        match=r"fractional_max_pool2d: 7 outputs of a 4-wide pool need an input height of at least 10",
+    ):
+        F.fractional_max_pool2d(ug.ones((1, 1, 8, 8)), 4, output_size=7)
+    with pytest.raises(ug.ShapeError, match=r"_random_samples must have shape \(1, 2, 2\).*got \(1, 2, 3\)"):
+        F.fractional_max_pool2d(ug.ones((1, 2, 8, 8)), 2, output_size=4, _random_samples=ug.ones((1, 2, 3)))
+    with pytest.raises(ug.ShapeError, match=r"expects a 5-D input \(N, C, D, H, W\).*got shape \(2, 8, 8\)"):
+        F.fractional_max_pool3d(ug.ones((2, 8, 8)), 2, output_size=4)

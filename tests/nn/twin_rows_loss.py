@@ -69,6 +69,27 @@ def ctc_call(input_lengths: tuple[int, ...] = CTC_INPUT_LENGTHS) -> object:
     return call
 
 
+def asm_data(rng: np.random.Generator, dtype: object) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """12 rows of 16 features, their classes (of 10) covering the shortlist and both clusters of [3, 6]."""
+    return [rng.uniform(-2.0, 2.0, (12, 16)).astype(dtype)], [rng.permutation(np.arange(12) % 10)]
+
+
+def asm_both_ranks(layer: object, inputs: list, targets: list) -> object:
+    """The batch, then its first row alone (a 0-d target); both sides return ``_ASMoutput(output, loss)``."""
+    batched, single = layer(inputs[0], targets[0]), layer(inputs[0][0], targets[0][0])
+    assert type(batched).__name__ == "_ASMoutput" and batched._fields == ("output", "loss")
+    return batched, single
+
+
+def asm_log_prob_and_predict(layer: object, inputs: list, targets: list) -> object:
+    """Every class's log-probability, and the predicted classes as the input's dtype (no gradient)."""
+    classes = layer.predict(inputs[0])
+    if isinstance(layer, torch.nn.Module):
+        return layer.log_prob(inputs[0]), classes.to(inputs[0].dtype)
+    assert len(set(ug.to_numpy(classes).tolist()) - {0, 1, 2}) > 0  # rows outside the shortlist too
+    return layer.log_prob(inputs[0]), ug.astype(classes, inputs[0].dtype)
+
+
 ROWS = [
     *loss("L1Loss", pair((3, 4, 5), uniform(-2, 2))),
     *loss("MSELoss", pair((3, 4, 5), uniform(-2, 2))),
@@ -269,4 +290,88 @@ ROWS = [
     # the last sequence: 2 labels in 1 frame, impossible; its loss and gradient are zeroed
     *loss("CTCLoss", ctc_data, zero_infinity=True, id="CTCLoss-zero_infinity", call=ctc_call((12, 10, 7, 1))),
     *loss("NLLLoss2d", pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int64)),
+    # cross entropy of a built-in Linear's logits: labels, weights, smoothing, K-dimensional, probabilities
+    *loss(
+        "LinearCrossEntropyLoss",
+        pair((4, 6), labels(5, lambda s: s[:1]), target_dtype=np.int64),
+        6,
+        5,
+        layer_dtype=True,
+    ),
+    *loss(
+        "LinearCrossEntropyLoss",
+        pair((4, 6), labels(5, lambda s: s[:1]), target_dtype=np.int64),
+        6,
+        5,
+        bias=True,
+        label_smoothing=0.1,
+        ignore_index=2,
+        buffers={"weight": CLASS_WEIGHT},
+        id="LinearCrossEntropyLoss-bias-weight-smoothing-ignore2",
+        layer_dtype=True,
+    ),
+    *loss(
+        "LinearCrossEntropyLoss",
+        pair((4, 6), labels(5, lambda s: (s[0], 3, 2)), target_dtype=np.int64),
+        6,
+        5,
+        out_features=(3, 2),
+        bias=True,
+        id="LinearCrossEntropyLoss-K-dimensional",
+        layer_dtype=True,
+    ),
+    *loss(
+        "LinearCrossEntropyLoss",
+        pair((4, 6), lambda rng, s: probabilities(rng, (s[0], 5, 3))),
+        6,
+        5,
+        out_features=(3,),
+        label_smoothing=0.2,
+        id="LinearCrossEntropyLoss-probabilities",
+        layer_dtype=True,
+    ),
+    *loss(
+        "LinearCrossEntropyLoss",
+        pair((6,), lambda rng, s: rng.integers(0, 5, ()), target_dtype=np.int64),
+        6,
+        5,
+        bias=True,
+        id="LinearCrossEntropyLoss-unbatched",
+        layer_dtype=True,
+    ),
+    # adaptive softmax: (output, loss) of a batch and of one row, then log_prob and predict
+    twin(
+        "AdaptiveLogSoftmaxWithLoss",
+        16,
+        10,
+        [3, 6],
+        data=asm_data,
+        call=asm_both_ranks,
+        layer_dtype=True,
+        modes=("train",),
+    ),
+    twin(
+        "AdaptiveLogSoftmaxWithLoss",
+        16,
+        10,
+        [3, 6],
+        div_value=2.0,
+        head_bias=True,
+        id="AdaptiveLogSoftmaxWithLoss-div2-head_bias",
+        data=asm_data,
+        call=asm_both_ranks,
+        layer_dtype=True,
+        modes=("train",),
+    ),
+    twin(
+        "AdaptiveLogSoftmaxWithLoss",
+        16,
+        10,
+        [3, 6],
+        id="AdaptiveLogSoftmaxWithLoss-log_prob-predict",
+        data=lambda rng, dtype: ([rng.normal(0.0, 4.0, (32, 16)).astype(dtype)], []),
+        call=asm_log_prob_and_predict,
+        layer_dtype=True,
+        modes=("train",),
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import torch
 from twin_support import Row, twin
 
 import unigrad as ug
@@ -30,6 +31,57 @@ def statistics(layer: Any, rng: np.random.Generator) -> None:
 
 def norm(name: str, *args: object, id: str | None = None, **options: object) -> Row:
     return twin(name, *args, id=id, layer_dtype=True, prepare=statistics, **options)
+
+
+class _NumericGradient(torch.autograd.Function):
+    """torch.nn.CrossMapLRN2d's forward pass with the gradient of that forward (central differences in float64).
+
+    torch's hand-written backward for this legacy layer is not the gradient of its forward
+    (its channel window is shifted by one and it ignores the forward's channel-0 quirk), so
+    the twin compares ug's gradient with the derivative of torch's own forward instead.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, layer: torch.nn.CrossMapLRN2d) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        ctx.layer = layer
+        return torch.nn.CrossMapLRN2d.forward(layer, x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        (x,) = ctx.saved_tensors
+        point, cotangent, step = x.detach().double().reshape(-1), grad.double(), 1e-6
+        found = torch.empty_like(point)
+        with torch.no_grad():
+            for i in range(point.numel()):
+                moved = [point.clone(), point.clone()]
+                moved[0][i] += step
+                moved[1][i] -= step
+                ahead, behind = (torch.nn.CrossMapLRN2d.forward(ctx.layer, m.view(x.shape)) for m in moved)
+                found[i] = ((ahead - behind) * cotangent).sum() / (2 * step)
+        return found.view(x.shape).to(x.dtype), None
+
+
+class CrossMapLRN2dTwin(torch.nn.CrossMapLRN2d):
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return _NumericGradient.apply(input, self)
+
+
+def cross_map_lrn(*args: Any, id: str, **options: Any) -> list[Row]:
+    """Float32 at the usual tolerance; float64 to the finite differences' (about 1e-9)."""
+    return [
+        Row(
+            id=f"{id}-{np.dtype(dtype).name}",
+            make_ug=lambda **extra: ug.nn.CrossMapLRN2d(*args, **options, **extra),
+            make_torch=lambda **extra: CrossMapLRN2dTwin(*args, **options, **extra),
+            shapes=((2, 7, 3, 4),),
+            dtypes=(dtype,),
+            modes=("train",),
+            rtol=rtol,
+            atol=atol,
+        )
+        for dtype, rtol, atol in ((np.float32, None, None), (np.float64, 1e-7, 1e-8))
+    ]
 
 
 NCHW = ((2, 6, 4, 5),)
@@ -84,4 +136,10 @@ ROWS = [
     twin("LocalResponseNorm", 2, shapes=NCHW),
     twin("LocalResponseNorm", 3, alpha=0.1, beta=0.5, k=2.0, id="LocalResponseNorm-3", shapes=((2, 6, 5),)),
     twin("LocalResponseNorm", 4, alpha=0.05, id="LocalResponseNorm-4-3d", shapes=((2, 5, 2, 3, 2),)),
+    # the legacy cross-map LRN: odd and even sizes, a window wider than the channels
+    *cross_map_lrn(5, id="CrossMapLRN2d-5"),
+    *cross_map_lrn(4, alpha=0.3, beta=0.5, k=2.0, id="CrossMapLRN2d-4"),
+    *cross_map_lrn(3, alpha=0.5, beta=1.25, id="CrossMapLRN2d-3"),
+    *cross_map_lrn(1, alpha=0.5, id="CrossMapLRN2d-1"),
+    *cross_map_lrn(15, alpha=0.5, id="CrossMapLRN2d-15"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from twin_support import Row, twin
 
 L1, IMAGE, ODD, VOLUME = (2, 3, 10), (2, 3, 7, 9), (2, 3, 7, 7), (2, 2, 5, 6, 7)
@@ -11,8 +12,14 @@ L1, IMAGE, ODD, VOLUME = (2, 3, 10), (2, 3, 7, 9), (2, 3, 7, 7), (2, 2, 5, 6, 7)
 
 def pool(name: str, *args: Any, shape: tuple[int, ...], id: str | None = None, **options: Any) -> Row:
     """A pool's row: no parameters and no train/eval difference, so one mode."""
-    label = id or "-".join([name, *map(str, args), *(f"{k}={v}" for k, v in options.items())])
+    named = {k: v for k, v in options.items() if k != "buffers"}  # (arrays: no use in an id)
+    label = id or "-".join([name, *map(str, args), *(f"{k}={v}" for k, v in named.items())])
     return twin(name, *args, id=label, shapes=(shape,), modes=("train",), **options)
+
+
+def samples(batch: int, channels: int, dims: int) -> dict[str, np.ndarray]:
+    """A fractional pool's ``_random_samples`` (a buffer, given to both sides so they place the same windows)."""
+    return {"_random_samples": np.random.default_rng(7).uniform(size=(batch, channels, dims))}
 
 
 ROWS = [
@@ -62,4 +69,25 @@ ROWS = [
     pool("LPPool2d", 3, (2, 3), stride=(1, 2), shape=IMAGE, low=0.1, high=2.0),
     pool("LPPool2d", 1.5, 2, ceil_mode=True, shape=IMAGE, low=0.1, high=2.0),
     pool("LPPool3d", 2, 2, shape=VOLUME, low=0.1, high=2.0),
+    # fractional max pools, their windows placed by the same _random_samples on both sides
+    # (return_indices: test_pooling_layers.py, as the twin's cotangent would multiply int64 indices)
+    pool("FractionalMaxPool2d", 3, output_size=(4, 5), shape=IMAGE, buffers=samples(2, 3, 2)),
+    pool("FractionalMaxPool2d", (2, 3), output_ratio=0.5, shape=IMAGE, buffers=samples(2, 3, 2)),
+    pool("FractionalMaxPool2d", 2, output_size=1, shape=IMAGE, buffers=samples(2, 3, 2)),
+    pool(
+        "FractionalMaxPool2d",
+        2,
+        output_size=(6, 7),
+        shape=IMAGE[1:],
+        id="FractionalMaxPool2d-2-unbatched",
+        buffers=samples(1, 3, 2),
+    ),
+    pool("FractionalMaxPool3d", 2, output_size=(3, 4, 5), shape=VOLUME, buffers=samples(2, 2, 3)),
+    pool(
+        "FractionalMaxPool3d",
+        (2, 3, 2),
+        output_ratio=(0.6, 0.5, 0.7),
+        shape=VOLUME,
+        buffers=samples(2, 2, 3),
+    ),
 ]

@@ -35,6 +35,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm
 from .container import Container, ModuleDict, ModuleList, Sequential
@@ -55,6 +56,7 @@ from .loss import (
     HuberLoss,
     KLDivLoss,
     L1Loss,
+    LinearCrossEntropyLoss,
     MSELoss,
     NLLLoss,
     NLLLoss2d,
@@ -74,7 +76,7 @@ from .loss_margin import (
 )
 from .loss_sequence import CTCLoss
 from .module import IncompatibleKeys, Module
-from .normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
+from .normalization import CrossMapLRN2d, GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
 from .padding import (
     CircularPad1d,
     CircularPad2d,
@@ -115,6 +117,7 @@ from .pooling_adaptive import (
     LPPool2d,
     LPPool3d,
 )
+from .pooling_fractional import FractionalMaxPool2d, FractionalMaxPool3d
 from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cell import GRUCell, LSTMCell, RNNCell, RNNCellBase
 from .sparse import Embedding, EmbeddingBag
@@ -229,6 +232,8 @@ __all__ = [
     "MaxUnpool1d",
     "MaxUnpool2d",
     "MaxUnpool3d",
+    "FractionalMaxPool2d",
+    "FractionalMaxPool3d",
     "MaxPool2d",
     "AvgPool2d",
     "BatchNorm1d",
@@ -241,6 +246,7 @@ __all__ = [
     "InstanceNorm3d",
     "RMSNorm",
     "LocalResponseNorm",
+    "CrossMapLRN2d",
     "RNNBase",
     "RNN",
     "GRU",
@@ -260,9 +266,11 @@ __all__ = [
     "SmoothL1Loss",
     "HuberLoss",
     "CrossEntropyLoss",
+    "LinearCrossEntropyLoss",
     "NLLLoss",
     "NLLLoss2d",
     "CTCLoss",
+    "AdaptiveLogSoftmaxWithLoss",
     "BCELoss",
     "BCEWithLogitsLoss",
     "KLDivLoss",

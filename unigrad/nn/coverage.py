@@ -8,6 +8,12 @@ modules, the ``DataParallel`` wrappers and the quantized modules (these live in
 ``torch.ao.nn``/``torch.nn.quantized``, not in ``torch.nn``'s namespace), and
 torch's mutate-only functions (``relu_``, ``elu_``, ...), since unigrad
 tensors may be immutable: their out-of-place forms take ``inplace=True``.
+Also out of scope: the grouped and scaled GEMMs (``grouped_mm``,
+``scaled_mm``, ``scaled_grouped_mm``), CUDA kernels for bfloat16/FP8 inputs
+with fixed memory layouts and scaling recipes (mixture-of-experts and
+low-precision training), not layer functions, which torch itself runs only on
+SM >= 80 GPUs; and ``assert_int_or_pair``, an argument check of torch's own
+that its namespace exposes.
 
 Examples:
     >>> from unigrad.nn.coverage import coverage
@@ -28,6 +34,8 @@ __all__ = ["Coverage", "coverage", "torch_module_classes", "torch_functions", "m
 # where torch.nn.functional's public functions are defined (the rest are its imports)
 _FUNCTION_HOMES = ("torch.nn.functional", "torch", "torch._C._nn", "torch._C")
 _DATA_PARALLEL = ("DataParallel", "DistributedDataParallel")
+_GEMM_KERNELS = ("grouped_mm", "scaled_mm", "scaled_grouped_mm")
+_ARGUMENT_CHECKS = ("assert_int_or_pair",)
 
 
 @dataclass
@@ -100,8 +108,15 @@ def torch_functions() -> tuple[list[str], dict[str, list[str]]]:
         and getattr(getattr(torch_functional, name), "__module__", None) in _FUNCTION_HOMES
     )
     mutating = [n for n in functions if n.endswith("_") and n[:-1] in functions]
-    excluded = {"mutate-only forms (use inplace=True, computed out of place)": mutating}
-    return [n for n in functions if n not in mutating], excluded
+    kernels = [n for n in functions if n in _GEMM_KERNELS]
+    checks = [n for n in functions if n in _ARGUMENT_CHECKS]
+    excluded = {
+        "mutate-only forms (use inplace=True, computed out of place)": mutating,
+        "grouped/scaled GEMM kernels (bfloat16/FP8 CUDA kernels for MoE and low-precision training)": kernels,
+        "torch's own argument checks": checks,
+    }
+    left_out = {*mutating, *kernels, *checks}
+    return [n for n in functions if n not in left_out], excluded
 
 
 def coverage() -> Coverage:

@@ -19,10 +19,15 @@ Examples:
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
+from ..errors import ArgumentError, ShapeError
+from ..ops import manipulation
+from ..ops._checks import shape_of
 from . import functional as F
+from .linear import Linear
 from .module import Module
 
 __all__ = [
@@ -38,6 +43,7 @@ __all__ = [
     "KLDivLoss",
     "PoissonNLLLoss",
     "GaussianNLLLoss",
+    "LinearCrossEntropyLoss",
 ]
 
 
@@ -262,3 +268,79 @@ class GaussianNLLLoss(_Loss):
 
     def forward(self, input: Any, target: Any, var: Any) -> Any:
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross entropy of a built-in linear layer's logits, as ``torch.nn.LinearCrossEntropyLoss``.
+
+    ``linear`` is a ``Linear(in_features, num_classes * prod(out_features))``
+    (state-dict keys ``linear.weight``, ``linear.bias`` where ``bias``, after
+    the class ``weight`` buffer where given); its weight is read as
+    ``(num_classes, *out_features, in_features)`` for a K-dimensional loss. See
+    :func:`unigrad.nn.functional.linear_cross_entropy`.
+
+    Examples:
+        >>> import unigrad as ug
+        >>> loss = ug.nn.LinearCrossEntropyLoss(4, 3, bias=True)
+        >>> list(loss.state_dict()), tuple(loss(ug.ones((2, 4)), ug.asarray([0, 2])).shape)
+        (['linear.weight', 'linear.bias'], ())
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        num_classes: int,
+        *,
+        out_features: tuple[int, ...] = (),
+        bias: bool = False,
+        device: Any = None,
+        dtype: Any = None,
+        reduction: str = "mean",
+        weight: Any = None,
+        ignore_index: int | None = None,
+        label_smoothing: float = 0.0,
+        options: Any = None,
+    ) -> None:
+        if weight is not None and shape_of(weight) != (num_classes,):
+            raise ShapeError(
+                f"LinearCrossEntropyLoss: expected weight shape to be {(num_classes,)} (one per class), "
+                f"got {shape_of(weight)}"
+            )
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ArgumentError(
+                "LinearCrossEntropyLoss: expected label_smoothing to be in range [0, 1], "
+                f"got {label_smoothing}"
+            )
+        super().__init__(weight, reduction=reduction)
+        self.num_classes, self.out_features = num_classes, tuple(out_features)
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+        # one 2-d Linear, as torch's (its weight is reshaped to (C, *out_features, in) per call)
+        self.linear = Linear(
+            in_features, math.prod(self.out_features, start=num_classes), bias=bias, dtype=dtype
+        )
+        self.options = options
+        if device is not None:
+            self.to(device)
+
+    def forward(self, input: Any, target: Any) -> Any:
+        shape = (self.num_classes, *self.out_features)
+        linear_bias = self.linear.bias
+        return F.linear_cross_entropy(
+            input,
+            manipulation.reshape(self.linear.weight, (*shape, self.linear.in_features)),
+            target,
+            linear_bias=None if linear_bias is None else manipulation.reshape(linear_bias, shape),
+            weight=self.weight,
+            reduction=self.reduction,
+            ignore_index=self.ignore_index,
+            label_smoothing=self.label_smoothing,
+            options=self.options,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+            f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+            f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+            f"label_smoothing={self.label_smoothing}, options={self.options}"
+        )

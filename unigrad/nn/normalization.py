@@ -1,10 +1,12 @@
-"""``LayerNorm``, ``GroupNorm``, ``RMSNorm`` and ``LocalResponseNorm``."""
+"""``LayerNorm``, ``GroupNorm``, ``RMSNorm``, ``LocalResponseNorm`` and the legacy ``CrossMapLRN2d``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
+from ..ops import creation, manipulation
+from ..ops.conversion import device_of
 from . import functional as F
 from . import init
 from .functional._arguments import channels_last, channels_of, static_shape
@@ -12,7 +14,7 @@ from .functional.normalization import layer_norm_in, rms_norm_in
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm", "CrossMapLRN2d"]
 
 
 def affine_parameters(
@@ -173,3 +175,61 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(Module):
+    """torch's legacy (Lua Torch) cross-channel LRN of ``(N, C, H, W)`` input, as ``torch.nn.CrossMapLRN2d``.
+
+    ``x * (k + alpha / size * sum of x**2 over a window of channels) ** -beta``.
+    The window is ``int((size - 1) / 2)`` channels either side (``size`` wide
+    for an odd ``size``, ``size - 1`` for an even one), zero beyond the edges;
+    so for odd ``size`` this would be :class:`LocalResponseNorm`, but torch's
+    port of the Lua code never takes channel 0's square out of its running
+    sum: from channel ``int((size - 1) / 2) + 1`` on, each window also counts
+    channel 0. The forward pass here is torch's, that quirk included; the
+    gradient is the true gradient of that forward pass (torch's hand-written
+    backward is not: its window is shifted by one channel and ignores the
+    quirk).
+
+    Examples:
+        >>> import unigrad as ug
+        >>> y = ug.nn.CrossMapLRN2d(3, alpha=3.0, beta=1.0)(ug.ones((1, 2, 1, 1)))
+        >>> ug.to_numpy(y).ravel().tolist()
+        [0.3333333432674408, 0.3333333432674408]
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__()
+        if int(size) < 1:
+            raise ArgumentError(f"CrossMapLRN2d: size must be a positive int, got {size!r}")
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Any) -> Any:
+        shape = static_shape(input, "CrossMapLRN2d")
+        if shape is None or len(shape) != 4:
+            raise ShapeError(
+                f"CrossMapLRN2d: expected input to be 4D (N, C, H, W), got {len(shape or ())}D "
+                f"(shape {shape}) instead"
+            )
+        return _cross_map_lrn2d(input, shape, int(self.size), self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+def _cross_map_lrn2d(x: Any, shape: tuple[int, ...], size: int, alpha: float, beta: float, k: float) -> Any:
+    n, channels, height, width = shape
+    half = int((size - 1) / 2)  # (torch's pre_pad - 1)
+    squares = x * x
+
+    def zeros(count: int) -> Any:
+        return creation.zeros((n, count, height, width), dtype=x.dtype, device=device_of(x))
+
+    padded = manipulation.concat([zeros(half), squares, zeros(half)], axis=1) if half else squares
+    total = padded[:, 0:channels]
+    for offset in range(1, 2 * half + 1):
+        total = total + padded[:, offset : offset + channels]
+    if channels > half + 1:  # torch's running sum keeps channel 0 from channel half + 1 on
+        first = manipulation.broadcast_to(squares[:, :1], (n, channels - half - 1, height, width))
+        total = total + manipulation.concat([zeros(half + 1), first], axis=1)
+    return x * (total * (alpha / size) + k) ** (-beta)

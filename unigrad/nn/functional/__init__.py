@@ -52,6 +52,7 @@ from .activation import (
 )
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv1d, conv2d, conv3d
+from .conv_tbc import conv_tbc
 from .conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
@@ -70,6 +71,7 @@ from .loss import (
     smooth_l1_loss,
 )
 from .loss_distribution import gaussian_nll_loss, kl_div, poisson_nll_loss
+from .loss_linear import linear_cross_entropy
 from .loss_margin import (
     cosine_embedding_loss,
     hinge_embedding_loss,
@@ -93,6 +95,12 @@ from .pooling_adaptive import (
     adaptive_max_pool1d,
     adaptive_max_pool2d,
     adaptive_max_pool3d,
+)
+from .pooling_fractional import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
 )
 from .pooling_indices import (
     adaptive_max_pool1d_with_indices,
@@ -173,6 +181,7 @@ __all__ = [
     "mse_loss",
     "l1_loss",
     "cross_entropy",
+    "linear_cross_entropy",
     "nll_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -199,6 +208,7 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_tbc",
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
@@ -224,6 +234,10 @@ __all__ = [
     "adaptive_max_pool1d_with_indices",
     "adaptive_max_pool2d_with_indices",
     "adaptive_max_pool3d_with_indices",
+    "fractional_max_pool2d",
+    "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d_with_indices",
     "gumbel_softmax",
     "max_pool2d",
     "avg_pool2d",
