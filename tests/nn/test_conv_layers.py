@@ -397,3 +397,20 @@ def test_conv3d_errors_name_the_shapes(ug_backend):
         ug.nn.Conv3d(3, 8, 3)(ug.ones((1, 3, 2, 4, 4)))
     with pytest.raises(ug.ShapeError, match=r"conv_transpose3d: expected input with 3 channels"):
         ug.nn.ConvTranspose3d(3, 8, 3)(ug.ones((1, 2, 2, 4, 4)))
+
+
+class _TBC(torch.nn.Module):
+    def __init__(self, pad):
+        super().__init__()
+        self.pad = pad
+
+    def forward(self, x, w, b):
+        return torch.conv_tbc(x, w, b, self.pad)
+
+
+@pytest.mark.parametrize("pad", [0, 1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_conv_tbc_matches_torch(pad, dtype):
+    rng = np.random.default_rng(0)
+    inputs = [rng.standard_normal(s).astype(dtype) for s in ((7, 2, 3), (3, 3, 4), (4,))]
+    check_layer(lambda: lambda x, w, b: F.conv_tbc(x, w, b, pad), lambda: _TBC(pad), inputs)

@@ -577,3 +577,63 @@ def test_relu_inplace_writes_into_its_input_on_torch_and_computes_out_of_place_o
     z = ug.asarray(np.array([-1.0, 2.0], np.float32)) * 1.0
     assert values(F.leaky_relu(z, 0.5, inplace=True)).tolist() == [-0.5, 2.0]
     assert values(z).tolist()[0] == (-0.5 if ug.get_backend() == "torch" else -1.0)
+
+
+def test_adaptive_log_softmax_errors_name_what_was_given(ug_backend):
+    asm = ug.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4, 7])
+    with pytest.raises(ug.LabelError, match=r"label 10 is out of range; target values should be in \[0, 9\]"):
+        asm(ug.ones((3, 8)), ug.asarray([0, 5, 10]))
+    with pytest.raises(ug.ShapeError, match=r"same size in the batch dimension.*\(3, 8\).*\(2,\)"):
+        asm(ug.ones((3, 8)), ug.asarray([0, 5]))
+    with pytest.raises(ug.ShapeError, match=r"0D target tensor expects 1D input"):
+        asm(ug.ones((3, 8)), ug.asarray(1))
+    with pytest.raises(ug.ShapeError, match="multi-target not supported"):
+        asm(ug.ones((3, 8)), ug.ones((3, 2), dtype=ug.int64))
+    with pytest.raises(ug.ArgumentError, match=r"between 1 and n_classes-1 \(9\), got \[7, 4\]"):
+        ug.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [7, 4])
+    with pytest.raises(ug.ArgumentError, match="length larger than 0"):
+        ug.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [])
+
+
+def test_linear_cross_entropy_errors_and_repr_are_torchs(ug_backend):
+    x, w = ug.ones((2, 3)), ug.ones((4, 3))
+    with pytest.raises(ug.ShapeError, match="expected equal input and linear_weight last dimensions"):
+        F.linear_cross_entropy(x, ug.ones((4, 5)), ug.asarray([0, 1]))
+    with pytest.raises(ug.ShapeError, match=r"expected linear_bias shape \(4,\)"):
+        F.linear_cross_entropy(x, w, ug.asarray([0, 1]), linear_bias=ug.ones((3,)))
+    with pytest.raises(ug.ShapeError, match="requires batched input"):
+        F.linear_cross_entropy(ug.ones((3,)), ug.ones((4, 2, 3)), ug.asarray(0))
+    with pytest.raises(ug.ArgumentError, match="ignore_index cannot be specified"):
+        F.linear_cross_entropy(x, w, ug.ones((2, 4)) / 4, ignore_index=1)
+    with pytest.raises(ug.ShapeError, match=r"expected weight shape to be \(4,\)"):
+        ug.nn.LinearCrossEntropyLoss(3, 4, weight=ug.ones((3,)))
+    ours, theirs = (
+        ug.nn.LinearCrossEntropyLoss(3, 4, bias=True),
+        torch.nn.LinearCrossEntropyLoss(3, 4, bias=True),
+    )
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["linear.weight", "linear.bias"]
+    weighted = ug.nn.LinearCrossEntropyLoss(3, 4, weight=ug.ones((4,)))
+    assert list(weighted.state_dict()) == ["weight", "linear.weight"]
+
+
+def test_cross_map_lrn2d_forward_is_torchs_quirk_included(ug_backend):
+    x = np.random.default_rng(0).standard_normal((2, 7, 3, 4)).astype(np.float64)
+    for size in (1, 2, 3, 4, 5, 9):
+        expected = torch.nn.CrossMapLRN2d(size, 0.5, 0.75, 1.0)(torch.as_tensor(x)).numpy()
+        np.testing.assert_allclose(
+            ug.to_numpy(ug.nn.CrossMapLRN2d(size, 0.5, 0.75, 1.0)(ug.asarray(x))), expected, rtol=1e-12
+        )
+    assert repr(ug.nn.CrossMapLRN2d(3)) == repr(torch.nn.CrossMapLRN2d(3))
+    with pytest.raises(ug.ShapeError, match=r"expected input to be 4D \(N, C, H, W\), got 3D"):
+        ug.nn.CrossMapLRN2d(3)(ug.ones((2, 3, 4)))
+
+
+def test_linear_takes_one_sample_without_a_batch_axis_as_torch(ug_backend):
+    ug.random.seed(0)
+    layer = ug.nn.Linear(6, 5)
+    x = rng.standard_normal(6).astype(np.float32)
+    want = values(layer(ug.asarray(x[None])))[0]
+    got = values(layer(ug.asarray(x)))
+    assert got.shape == (5,)
+    np.testing.assert_allclose(got, want, rtol=1e-6)

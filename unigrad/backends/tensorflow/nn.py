@@ -47,6 +47,9 @@ def nn_linear(x: Any, weight: Any, bias: Any = None) -> Any:
             y = _weight_only_product(x, weight)
         else:
             y = _raw.BatchMatMulV2(x=x, y=weight, adj_y=True)
+    elif shape.rank == 1:  # one sample without a batch axis, as torch takes it
+        y = tf.linalg.matvec(weight, x)
+        return y if bias is None else y + bias
     else:
         y = tf.linalg.matmul(x, weight, transpose_b=True)
     return y if bias is None else _raw.BiasAdd(value=y, bias=bias)
