@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test lint docs check bench clean
+.PHONY: install demo test lint docs check bench clean array-api
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ docs: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 check: lint docs test
+
+# the official Array API test suite (data-apis/array-api-tests, pinned), on each backend;
+# without a checkout and no network it says how to get one and succeeds (see tools/array_api_tests.py)
+array-api: install
+	$(BIN)/python tools/array_api_tests.py
 
 bench: install
 	$(BIN)/python benchmarks/dispatch.py

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math as _math
 
-from . import autograd, distribute, linalg, models, nn, optim, random, train, tree
+from . import amp, autograd, distribute, fft, linalg, models, nn, optim, random, train, tree
+from .amp import autocast
 from .autograd import (
     GradientTape,
     custom_gradient,
@@ -62,13 +63,13 @@ from .errors import (
     BackendNotInstalledError,
     CheckpointError,
     CheckpointNotFoundError,
+    ConversionError,
     DependencyError,
     DeviceError,
     DTypeError,
     IndexOutOfRangeError,
     InvalidKeyError,
     LabelError,
-    ConversionError,
     MissingAttributeError,
     NotSupportedError,
     PathIsADirectoryError,
@@ -197,12 +198,15 @@ __all__ = [
     "fit",
     "evaluate",
     "predict",
+    "autocast",
     # checkpoints
     "save",
     "load",
     # sub-namespaces
+    "amp",
     "autograd",
     "distribute",
+    "fft",
     "linalg",
     "models",
     "nn",

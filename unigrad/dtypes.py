@@ -256,24 +256,40 @@ def isdtype(dtype: Any, kind: Any) -> _builtin_bool:
 
 @dataclass(frozen=True)
 class finfo_object:  # noqa: N801 - the Array API name
-    """Machine limits of a floating-point dtype (Array API ``finfo``)."""
+    """Machine limits of a floating-point dtype (Array API ``finfo``).
+
+    ``dtype`` is the active backend's native dtype (``torch.float32``), which
+    compares equal to unigrad's (``ug.float32``); for a complex dtype it is that
+    of its real and imaginary parts.
+    """
 
     bits: int
     eps: float
     max: float
     min: float
     smallest_normal: float
-    dtype: DType
+    dtype: Any
 
 
 @dataclass(frozen=True)
 class iinfo_object:  # noqa: N801 - the Array API name
-    """Machine limits of an integer dtype (Array API ``iinfo``)."""
+    """Machine limits of an integer dtype (Array API ``iinfo``); ``dtype`` as in :class:`finfo_object`."""
 
     bits: int
     max: int
     min: int
-    dtype: DType
+    dtype: Any
+
+
+def _native(dt: DType) -> Any:
+    """The active backend's dtype object for ``dt``: the standard's ``finfo(...).dtype`` is a dtype object,
+    and unigrad's are ``str`` (which the standard's own tests tell from dtypes)."""
+    from .config import active_backend  # here: config leads to the backends, which import this module
+
+    try:
+        return active_backend().native_dtype(dt)
+    except Exception:  # no backend installed: unigrad's own dtype still names it
+        return dt
 
 
 _FLOAT_FOR_COMPLEX = {complex64: float32, complex128: float64}
@@ -308,7 +324,7 @@ def finfo(type: Any, /) -> finfo_object:
         max=float(info.max),
         min=float(info.min),
         smallest_normal=float(info.smallest_normal),
-        dtype=dt,
+        dtype=_native(dt_real),  # a complex dtype's limits are those of its real parts
     )
 
 
@@ -318,7 +334,7 @@ def iinfo(type: Any, /) -> iinfo_object:
     if _KIND[dt] not in ("signed", "unsigned"):
         raise DTypeError(f"iinfo needs an integer dtype, got {dt}; use finfo for floating point")
     info = np.iinfo(dt.name)
-    return iinfo_object(bits=_BITS[dt], max=int(info.max), min=int(info.min), dtype=dt)
+    return iinfo_object(bits=_BITS[dt], max=int(info.max), min=int(info.min), dtype=_native(dt))
 
 
 def numpy_dtype(dtype: Any) -> np.dtype[Any]:

@@ -127,7 +127,7 @@ test_numpy_backend_check = make_conformance_tests(NumpyBackend, linalg=True)
 
 
 def test_a_fused_nn_kernel_that_disagrees_with_the_reference_fails(numpy_backend: str) -> None:
-    def relu_as_abs(x: Any) -> Any:
+    def relu_as_abs(x: Any, inplace: bool = False) -> Any:
         return np.abs(x)
 
     report = run_conformance(_broken(nn_relu=relu_as_abs), nn=True)

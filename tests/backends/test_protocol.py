@@ -1,6 +1,6 @@
 """The protocols of unigrad.backends.protocol say what the core calls, and cannot drift from it.
 
-Every name the base class installs (base.py's NAMESPACE, LINALG, CORE, AUTOGRAD)
+Every name the base class installs (base.py's NAMESPACE, LINALG, FFT, CORE, AUTOGRAD)
 is a member of exactly one protocol; every namespace member has the signature
 of the public function that calls it; every nn member has its reference
 definition's. (That the built-in backends match the protocols is checked by
@@ -32,8 +32,12 @@ def _shape(function: object, *, drop_self: bool) -> list[tuple[str, object, obje
     return [(p.name, p.kind, p.default) for p in parameters]
 
 
+def _extensions() -> list[str]:
+    return [*(f"linalg_{n}" for n in base.LINALG), *(f"fft_{n}" for n in base.FFT)]
+
+
 def _base_names() -> list[str]:
-    return [*base.NAMESPACE, *(f"linalg_{n}" for n in base.LINALG), *base.CORE, *base.AUTOGRAD]
+    return [*base.NAMESPACE, *_extensions(), *base.CORE, *base.AUTOGRAD]
 
 
 @pytest.mark.parametrize("name", _base_names())
@@ -48,17 +52,19 @@ def test_no_protocol_member_is_declared_twice() -> None:
 def test_the_namespace_protocols_hold_exactly_the_public_ops() -> None:
     namespace = {n for p in (protocol.Namespace, *protocol.Namespace.__mro__) for n in protocol.members(p)}
     # sum_all and split_sizes: kernels of public ops (sum over every axis, split), not public themselves
-    expected = {*base.NAMESPACE, *(f"linalg_{n}" for n in base.LINALG), "sum_all", "split_sizes"}
+    expected = {*base.NAMESPACE, *_extensions(), "sum_all", "split_sizes"}
     assert namespace == expected
 
 
 def _public(name: str) -> object:
     if name.startswith("linalg_"):
         return getattr(unigrad.linalg, name.removeprefix("linalg_"))
+    if name.startswith("fft_"):
+        return getattr(unigrad.fft, name.removeprefix("fft_"))
     return getattr(unigrad, name)
 
 
-@pytest.mark.parametrize("name", [*base.NAMESPACE, *(f"linalg_{n}" for n in base.LINALG)])
+@pytest.mark.parametrize("name", [*base.NAMESPACE, *_extensions()])
 def test_a_namespace_member_has_the_signature_of_its_public_function(name: str) -> None:
     proto = next(p for p in ALL if name in protocol.members(p))
     assert _shape(protocol.members(proto)[name], drop_self=True) == _shape(_public(name), drop_self=False)

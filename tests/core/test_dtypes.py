@@ -53,7 +53,7 @@ def test_finfo(dtype):
         float(reference.min),
     )
     assert info.smallest_normal == float(reference.smallest_normal)
-    assert info.dtype is dtype
+    assert info.dtype == dtype
 
 
 @pytest.mark.parametrize("dtype", [ug.int8, ug.int16, ug.int32, ug.int64, ug.uint8, ug.uint64])
@@ -63,7 +63,7 @@ def test_iinfo(dtype):
 
 
 def test_finfo_of_a_tensor_and_wrong_kinds(ug_backend):
-    assert ug.finfo(ug.ones(1)).dtype is ug.float32
+    assert ug.finfo(ug.ones(1)).dtype == ug.float32
     assert ug.finfo(ug.complex64).bits == 32
     with pytest.raises(ug.DTypeError, match="finfo needs a floating-point dtype, got int32"):
         ug.finfo(ug.int32)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from support import check
+from support import BACKENDS, check
 
 import unigrad as ug
 from unigrad.testing import strategies as ugst
@@ -115,3 +115,21 @@ def test_take_out_of_range(index):
 def test_reshape_copy(x):
     assume(x.ndim > 0)
     check("reshape", x, (-1,), copy=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_several_arrays_come_back_as_a_list(backend):
+    # the standard's return type for broadcast_arrays and meshgrid: a list, not a tuple
+    with ug.use_backend(backend):
+        assert isinstance(ug.broadcast_arrays(ug.ones((2, 1)), ug.ones((3,))), list)
+        assert isinstance(ug.meshgrid(ug.ones((2,)), ug.ones((3,))), list)
+
+
+@given(data=st.data(), dtype=st.sampled_from(["uint16", "uint32", "uint64", "int8"]))
+def test_repeat_of_any_integer_dtype_by_any_integer_counts(data, dtype):
+    # torch has no repeat kernel for the wide unsigned types and takes int64 counts only
+    x = data.draw(ugst.arrays(dtype, (3,), low=0, high=100))
+    counts = data.draw(
+        ugst.arrays(data.draw(st.sampled_from(["int8", "int32", "uint8"])), (3,), low=0, high=3)
+    )
+    check("repeat", x, counts)

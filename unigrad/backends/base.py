@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from unigrad import fft as _fft_extension
 from unigrad import linalg as _linalg_extension
 from unigrad.backends import protocol as _protocol
 from unigrad.errors import DeviceError, UnigradError
@@ -39,6 +40,7 @@ __all__ = [
     "BackendNotImplementedError",
     "NAMESPACE",
     "LINALG",
+    "FFT",
     "CORE",
     "AUTOGRAD",
     "MODULES",
@@ -62,6 +64,10 @@ NAMESPACE: tuple[str, ...] = tuple(
 # The Array API linalg extension, reached as ``ug.linalg.<name>`` and carried
 # by backends as ``linalg_<name>``.
 LINALG: tuple[str, ...] = tuple(name for name in _linalg_extension.EXTENSION)
+
+# The Array API fft extension, reached as ``ug.fft.<name>`` and carried by
+# backends as ``fft_<name>``.
+FFT: tuple[str, ...] = tuple(name for name in _fft_extension.EXTENSION)
 
 # The file names every built-in backend has (same names side by side, as Keras 3
 # keeps them), each contributing its ``__all__`` to the backend's namespace.
@@ -129,7 +135,8 @@ class Backend:
         # Names the backend lacks get a stub that says so when called. (A
         # __getattr__ would do the same, but it would also slow down every
         # attribute lookup on the backend, and ops do one per call.)
-        for function_name in (*NAMESPACE, *(f"linalg_{n}" for n in LINALG), *CORE, *AUTOGRAD):
+        extensions = (*(f"linalg_{n}" for n in LINALG), *(f"fft_{n}" for n in FFT))
+        for function_name in (*NAMESPACE, *extensions, *CORE, *AUTOGRAD):
             if function_name not in self.__dict__ and not hasattr(type(self), function_name):
                 self.__dict__[function_name] = _missing(self.name, function_name)
 
@@ -139,7 +146,7 @@ class Backend:
         return importlib.util.find_spec(cls.framework) is not None
 
     def missing(self) -> list[str]:
-        """Names of :data:`NAMESPACE`, :data:`LINALG` and :data:`CORE` this backend lacks."""
+        """Names of :data:`NAMESPACE`, :data:`LINALG`, :data:`FFT` and :data:`CORE` this backend lacks."""
         return sorted(n for n, f in self.__dict__.items() if getattr(f, "_unigrad_missing", False))
 
     def split_sizes(self, x: Any, sizes: Sequence[int], /, axis: int = 0) -> list[Any]:

@@ -215,6 +215,8 @@ def public_name(op: str) -> str:
     """How the user called a backend function: ``linalg_solve`` -> ``ug.linalg.solve``."""
     if op.startswith("linalg_"):
         return f"ug.linalg.{op[7:]}"
+    if op.startswith("fft_"):
+        return f"ug.fft.{op[4:]}"
     if op.startswith("nn_"):
         return f"ug.nn.functional.{op[3:]}"
     return f"ug.{op}"
@@ -225,7 +227,7 @@ def diagnose(op: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
 
     ``op`` is the backend's name for it (``"add"``, ``"linalg_solve"``).
     """
-    key = op.removeprefix("linalg_").removeprefix("nn_")
+    key = op.removeprefix("linalg_").removeprefix("fft_").removeprefix("nn_")
     label = public_name(op)
     if "axis" in kwargs and args and key not in ("concat", "stack"):
         _axis_check(label, args[0], kwargs["axis"], _EXPANDS.get(key, 0))

@@ -33,7 +33,15 @@ from .data import ArrayData, Batch, LoaderData, as_data, split
 from .errors import FitArgumentError
 from .hooks import CallbackList
 from .metrics import LossFn, Metric, RunningMeans, get_loss, get_metrics, prefixed
-from .step import eval_step, get_optimizer, modes_kept, predict_step, should_compile, train_step
+from .step import (
+    check_precision,
+    eval_step,
+    get_optimizer,
+    modes_kept,
+    predict_step,
+    should_compile,
+    train_step,
+)
 
 __all__ = ["fit", "evaluate", "predict", "NonFiniteLossError", "SYNC_EVERY"]
 
@@ -120,6 +128,7 @@ def fit(
     compile: bool | str = "auto",
     on_nan: str = "stop",
     strategy: Any = None,
+    precision: str | int = "32",
 ) -> History:
     """Train ``model`` on ``x`` and ``y`` and return the :class:`~unigrad.train.callbacks.History`.
 
@@ -155,6 +164,10 @@ def fit(
             is then the global batch, split over the replicas; every replica
             shuffles alike (``seed`` agreed with rank 0), and only the main
             process shows progress and runs ``ModelCheckpoint``.
+        precision: ``"32"`` (full precision), ``"bf16-mixed"`` (the forward pass and
+            the loss under ``ug.autocast(dtype=ug.bfloat16)``, float32 parameters) or
+            ``"16-mixed"`` (float16 autocast, and a :class:`~unigrad.amp.GradScaler`
+            that scales the loss and skips steps whose gradients overflow); Lightning's names.
 
     Examples:
         >>> import numpy as np, unigrad as ug
@@ -175,8 +188,14 @@ def fit(
         raise FitArgumentError(f"validation_split must be in [0, 1), got {validation_split}")
     if on_nan not in ("stop", "warn", "continue"):
         raise FitArgumentError(f"on_nan must be 'stop', 'warn' or 'continue', got {on_nan!r}")
+    check_precision(precision)  # an unknown one fails before any work
     backend = _model_backend(model)
     strategy = strategy if strategy is not None else getattr(model, "_data_parallel", None)
+    if strategy is not None and precision == "16-mixed":
+        raise FitArgumentError(
+            f"fit(precision='16-mixed') does not run under a strategy yet (got {type(strategy).__name__}); "
+            "use precision='bf16-mixed', which needs no loss scaling"
+        )
     if strategy is not None and getattr(model, "_data_parallel", None) is not strategy:
         raise FitArgumentError(
             "fit(strategy=dp) needs a model prepared by it: model = dp.prepare(model), "
@@ -195,11 +214,14 @@ def fit(
         fresh_batches = compiled and config.active_backend().fresh_batches_when_compiled()
         key = (loss, tuple(metrics))  # what the user gave: the same again reuses a compiled step
         if strategy is None:
-            step = train_step(model, loss_fn, metric_list, optimizer, compiled, key)
+            step = train_step(model, loss_fn, metric_list, optimizer, compiled, key, precision)
         else:  # the strategy compiles (and replicates) the whole step itself
-            step = strategy.fit_step(train_step(model, loss_fn, metric_list, optimizer, False, key), compiled)
+            uncompiled = train_step(model, loss_fn, metric_list, optimizer, False, key, precision)
+            step = strategy.fit_step(uncompiled, compiled)
             seed = strategy.agree(_fresh_seed() if seed is None else seed)
-        val_step = None if validation is None else eval_step(model, loss_fn, metric_list, compiled, key)
+        val_step = (
+            None if validation is None else eval_step(model, loss_fn, metric_list, compiled, key, precision)
+        )
         names = ["loss", *(metric.name for metric in metric_list)]
         history = History()
         shown = (

@@ -25,7 +25,8 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from .. import optim
+from .. import dtypes, optim
+from ..amp import GradScaler, autocast
 from ..autograd import GradientTape, no_grad, stop_gradient
 from ..ops.creation import astype
 from ..ops.manipulation import stack
@@ -37,6 +38,8 @@ from .metrics import LossFn, Metric
 __all__ = [
     "call_model",
     "get_optimizer",
+    "PRECISIONS",
+    "check_precision",
     "modes_kept",
     "should_compile",
     "train_step",
@@ -93,6 +96,39 @@ def get_optimizer(optimizer: Any, model: Any) -> Any:
             f"optimizer must be a ug.optim optimizer (or its name), got {type(optimizer).__name__}"
         )
     return optimizer
+
+
+PRECISIONS: dict[str | int, Any] = {
+    "32": None,
+    "32-true": None,
+    32: None,
+    "bf16-mixed": dtypes.bfloat16,
+    "16-mixed": dtypes.float16,
+}
+"""``fit``'s ``precision`` (Lightning's spelling) and the compute dtype of its ``ug.autocast`` (None:
+off). Parameters stay float32; ``"16-mixed"`` also scales the loss (:class:`~unigrad.amp.GradScaler`)."""
+
+_scalers: weakref.WeakKeyDictionary[Any, GradScaler] = weakref.WeakKeyDictionary()
+
+
+def check_precision(precision: Any) -> Any:
+    """The compute dtype of ``precision`` (None for full precision); raises for an unknown one."""
+    try:
+        return PRECISIONS[precision]
+    except (KeyError, TypeError):
+        accepted = ", ".join(repr(p) for p in PRECISIONS if isinstance(p, str))
+        raise FitArgumentError(f"unknown precision {precision!r}; use one of {accepted}") from None
+
+
+def _precision_scope(compute: Any) -> contextlib.AbstractContextManager[Any]:
+    return contextlib.nullcontext() if compute is None else autocast(dtype=compute)
+
+
+def _scaler(optimizer: Any) -> GradScaler:
+    """The optimizer's loss scaler for ``"16-mixed"``, kept across ``fit`` calls (its scale adapts)."""
+    if optimizer not in _scalers:
+        _scalers[optimizer] = GradScaler()
+    return _scalers[optimizer]
 
 
 def should_compile(compile: bool | str, backend: str) -> bool:
@@ -165,36 +201,64 @@ def _check_scalar(loss: Array) -> None:
 
 
 def train_step(
-    model: Any, loss_fn: LossFn, metrics: Sequence[Metric], optimizer: Any, compiled: bool, key: Any = None
+    model: Any,
+    loss_fn: LossFn,
+    metrics: Sequence[Metric],
+    optimizer: Any,
+    compiled: bool,
+    key: Any = None,
+    precision: str | int = "32",
 ) -> Step:
-    """Forward, loss, gradients of the optimizer's parameters, ``optimizer.step``; returns the values."""
+    """Forward, loss, gradients of the optimizer's parameters, ``optimizer.step``; returns the values.
+
+    Under a mixed ``precision`` (:data:`PRECISIONS`) the forward and the loss run
+    in ``ug.autocast``; with ``"16-mixed"`` the loss is scaled and the step skipped
+    where the gradients overflow (:class:`~unigrad.amp.GradScaler`).
+    """
     model_ref = weakref.ref(model)
     # the optimizer's parameters, in its order: it may train only part of the model
     params = [p for group in optimizer.param_groups for p in group["params"]]
+    compute = check_precision(precision)
+    scaler = _scaler(optimizer) if compute == dtypes.float16 else None
 
     def make() -> Step:
         def step(x: Any, y: Any) -> Array:
             with GradientTape() as tape:
-                prediction = call_model(model_ref(), x)
-                loss = loss_fn(prediction, y)
+                with _precision_scope(compute):
+                    prediction = call_model(model_ref(), x)
+                    loss = loss_fn(prediction, y)
+                target = loss if scaler is None else scaler.scale(loss)
             _check_scalar(loss)
-            optimizer.step(tape.gradient(loss, params))
+            grads = tape.gradient(target, params)
+            if scaler is None:
+                optimizer.step(grads)
+            else:
+                scaler.step(optimizer, grads)
+                scaler.update()
             return _values(loss, prediction, y, metrics)
 
         return step
 
-    return _compiled(make, compiled, model, ("train", optimizer, tuple(map(id, params)), key))
+    key = ("train", optimizer, tuple(map(id, params)), key, precision)
+    return _compiled(make, compiled, model, key)
 
 
 def eval_step(
-    model: Any, loss_fn: LossFn | None, metrics: Sequence[Metric], compiled: bool, key: Any = None
+    model: Any,
+    loss_fn: LossFn | None,
+    metrics: Sequence[Metric],
+    compiled: bool,
+    key: Any = None,
+    precision: str | int = "32",
 ) -> Step:
-    """Forward without gradients; returns ``(loss, *metrics)`` (no loss without ``loss_fn``)."""
+    """Forward without gradients (under ``ug.autocast`` for a mixed ``precision``); returns
+    ``(loss, *metrics)`` (no loss without ``loss_fn``)."""
     model_ref = weakref.ref(model)
+    compute = check_precision(precision)
 
     def make() -> Step:
         def step(x: Any, y: Any) -> Array:
-            with no_grad():
+            with no_grad(), _precision_scope(compute):
                 prediction = call_model(model_ref(), x)
                 loss = None if loss_fn is None else loss_fn(prediction, y)
                 if loss is not None:
@@ -203,7 +267,7 @@ def eval_step(
 
         return step
 
-    return _compiled(make, compiled, model, ("eval", key))
+    return _compiled(make, compiled, model, ("eval", key, precision))
 
 
 def predict_step(model: Any, compiled: bool) -> Step:

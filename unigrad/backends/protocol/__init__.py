@@ -31,10 +31,10 @@ backend implements (a missing namespace name is installed by the base class
 as a stub raising :class:`~unigrad.backends.base.BackendNotImplementedError`
 when called, so a backend still loads, but the conformance kit reports it);
 :data:`OPTIONAL` lists those that only some features need or that have a
-default: the :class:`LinalgExtension`, :class:`Autograd`, the :class:`NN`
+default: the :class:`LinalgExtension` and :class:`FFTExtension`, :class:`Autograd`, the :class:`NN`
 kernels (defaulting to :mod:`unigrad.nn.reference`), and the capabilities
 :class:`Compile`, :class:`Optim`, :class:`Export`, :class:`Data`,
-:class:`Native`, :class:`Runtime` and :class:`Distribute` (defaults in the
+:class:`Native`, :class:`Runtime`, :class:`Distribute` and :class:`Amp` (defaults in the
 base class). Run :func:`unigrad.testing.backend_conformance.run_conformance`
 to see where a backend stands.
 
@@ -51,10 +51,11 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from .autograd import Autograd, NativeTape
-from .capabilities import Data, Distribute, Export, Native, Optim, Runtime
+from .capabilities import Amp, Data, Distribute, Export, Native, Optim, Runtime
 from .core import Compile, Core, Device
 from .creation import Creation
 from .elementwise import Elementwise
+from .fft import FFTExtension
 from .linalg import Linalg, LinalgExtension
 from .manipulation import Manipulation
 from .nn import NN
@@ -73,6 +74,7 @@ __all__ = [
     "Searching",
     "Linalg",
     "LinalgExtension",
+    "FFTExtension",
     "NativeTape",
     "Autograd",
     "NN",
@@ -82,6 +84,7 @@ __all__ = [
     "Data",
     "Native",
     "Runtime",
+    "Amp",
     "Distribute",
     "Namespace",
     "BackendProtocol",
@@ -94,13 +97,34 @@ __all__ = [
 
 
 class Namespace(
-    Creation, Elementwise, Manipulation, Statistical, Searching, Linalg, LinalgExtension, Protocol
+    Creation,
+    Elementwise,
+    Manipulation,
+    Statistical,
+    Searching,
+    Linalg,
+    LinalgExtension,
+    FFTExtension,
+    Protocol,
 ):
     """The whole Array API namespace a backend carries."""
 
 
 class BackendProtocol(
-    Core, Device, Namespace, Autograd, NN, Compile, Optim, Export, Data, Native, Runtime, Distribute, Protocol
+    Core,
+    Device,
+    Namespace,
+    Autograd,
+    NN,
+    Compile,
+    Optim,
+    Export,
+    Data,
+    Native,
+    Runtime,
+    Distribute,
+    Amp,
+    Protocol,
 ):
     """Everything a backend may provide; :data:`REQUIRED` says which part it must."""
 
@@ -124,6 +148,7 @@ REQUIRED: tuple[type, ...] = (
 
 OPTIONAL: tuple[type, ...] = (
     LinalgExtension,
+    FFTExtension,
     Autograd,
     NN,
     Compile,
@@ -133,6 +158,7 @@ OPTIONAL: tuple[type, ...] = (
     Native,
     Runtime,
     Distribute,
+    Amp,
 )
 """The protocols a backend may leave out (a default, or features that then raise)."""
 
@@ -146,6 +172,7 @@ MODULE_OF: dict[type, str] = {
     Searching: "searching",
     Linalg: "linalg",
     LinalgExtension: "linalg",
+    FFTExtension: "fft",
     Autograd: "autograd",
     NN: "nn",
     Compile: "core",
@@ -155,6 +182,7 @@ MODULE_OF: dict[type, str] = {
     Native: "native",
     Runtime: "runtime",
     Distribute: "distribute",
+    Amp: "amp",
 }
 """The file of a built-in backend that holds each protocol's members."""
 

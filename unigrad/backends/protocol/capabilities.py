@@ -1,5 +1,5 @@
 """The capability protocols: :class:`Optim`, :class:`Export`, :class:`Data`, :class:`Native`,
-:class:`Runtime` and :class:`Distribute` (the sixth, ``Compile``, is with ``Core`` in ``core``).
+:class:`Runtime`, :class:`Distribute` and :class:`Amp` (``Compile`` is with ``Core`` in ``core``).
 
 The capability protocols are what the core asks of a backend instead of
 comparing framework names. Each member has a default in the base class
@@ -24,6 +24,7 @@ __all__ = [
     "Native",
     "Runtime",
     "Distribute",
+    "Amp",
 ]
 
 
@@ -136,3 +137,22 @@ class Distribute(Protocol):
 
     def split_cpu(self, count: int) -> list[str]:
         """Configure ``count`` logical CPU devices before the framework starts; raises by default."""
+
+
+class Amp(Protocol):
+    """Optional: mixed precision, ``ug.autocast`` and ``ug.amp.GradScaler`` (``amp.py``); else they raise.
+
+    Under autocast the ops of torch's lists for the device run as ``torch.autocast``
+    runs them: products, convolutions and attention in the compute dtype, the
+    listed losses in float32, parameters and their gradients in float32. A
+    backend without a native autocast applies the lists in its kernels.
+    """
+
+    def amp_autocast(self, device_type: str | None, dtype: Any, enabled: bool) -> Any:
+        """A context manager: autocast to ``dtype`` on ``device_type`` (None: the default device's kind)."""
+
+    def amp_autocast_dtype(self, device_type: str | None) -> Any:
+        """The compute dtype (a unigrad dtype) of the autocast active here, or None outside one."""
+
+    def amp_call_if(self, condition: Array, fn: Callable[[], None]) -> None:
+        """``fn()`` where the boolean 0-d ``condition`` holds; a graph conditional while one is traced."""

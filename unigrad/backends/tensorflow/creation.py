@@ -263,14 +263,14 @@ def linspace(
         return cast(tf.where(i < points // 2, forward, backward), target)
 
 
-def meshgrid(*arrays: Any, indexing: str = "xy") -> tuple[Any, ...]:
+def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Any]:
     if indexing not in ("xy", "ij"):
         raise ValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}")
     if not arrays:
-        return ()
+        return []
     arrays = tuple(native(a, "meshgrid") for a in arrays)
     dtype = common_dtype(arrays)
-    return tuple(tf.meshgrid(*[cast(a, dtype) for a in arrays], indexing=indexing))
+    return list(tf.meshgrid(*[cast(a, dtype) for a in arrays], indexing=indexing))
 
 
 def _triangle(x: Any, k: int, lower: bool, name: str) -> Any:

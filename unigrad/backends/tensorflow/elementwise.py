@@ -89,7 +89,7 @@ subtract = _binary(_raw.Sub, "subtract")
 multiply = _binary(_raw.Mul, "multiply", _raw.LogicalAnd)
 maximum = _binary(_raw.Maximum, "maximum", _raw.LogicalOr)
 minimum = _binary(_raw.Minimum, "minimum", _raw.LogicalAnd)
-remainder = _binary(_raw.FloorMod, "remainder")
+_floor_mod = _binary(_raw.FloorMod, "remainder")
 equal = _binary(_raw.Equal, "equal", _raw.Equal)
 not_equal = _binary(_raw.NotEqual, "not_equal", _raw.NotEqual)
 greater = _binary(_raw.Greater, "greater", _as_int8(_raw.Greater))
@@ -129,7 +129,18 @@ def floor_divide(x1: Any, x2: Any, /) -> Any:
     floored = _raw.Floor(x=div)
     floored = _Select(condition=div - floored > 0.5, t=floored + 1, e=floored)
     floored = _Select(condition=div == zero, t=zero * (x1 / x2), e=floored)
-    return _Select(condition=x2 == zero, t=x1 / x2, e=floored)
+    # by zero, or with an infinite operand, the standard takes the true quotient (floored):
+    # inf // 2 is inf, not NaN, and -1 // inf is -0, not -1
+    true_quotient = _raw.LogicalOr(x=x2 == zero, y=_raw.LogicalOr(x=_raw.IsInf(x=x1), y=_raw.IsInf(x=x2)))
+    return _Select(condition=true_quotient, t=_raw.Floor(x=x1 / x2), e=floored)
+
+
+def remainder(x1: Any, x2: Any, /) -> Any:
+    out = _floor_mod(x1, x2)
+    if out.dtype not in FLOATS:
+        return out
+    # a zero remainder takes the divisor's sign, as every other one does (-0 % 2 = +0)
+    return _Select(condition=out == tf.zeros((), out.dtype), t=copysign(out, x2), e=out)
 
 
 def atan2(x1: Any, x2: Any, /) -> Any:

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import tensorflow as tf
 
+from .amp import _active as _autocast_dtype
+from .amp import lower as _lower
 from .core import (
     COMPLEX,
     INEXACT,
@@ -79,6 +81,8 @@ class SVDResult(NamedTuple):
 
 
 def matmul(x1: Any, x2: Any, /) -> Any:
+    if _autocast_dtype() is not None:  # ug.autocast: in its compute dtype, as torch's matmul
+        x1, x2 = _lower(x1, x2)
     if type(x1) is _E and type(x2) is _E and x1.dtype is x2.dtype and x1.dtype in INEXACT:
         rank1, rank2 = x1.shape.rank, x2.shape.rank
         if rank1 == 2 and rank2 == 2:
@@ -131,7 +135,7 @@ def _axes(axes: Any, ndim: int) -> list[int]:
 
 
 def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2) -> Any:
-    x1, x2 = operands(x1, x2, "tensordot")
+    x1, x2 = _lower(*operands(x1, x2, "tensordot"))
     shape1, shape2 = x1.shape.as_list(), x2.shape.as_list()
     if isinstance(axes, int):
         if not 0 <= axes <= min(len(shape1), len(shape2)):
@@ -152,7 +156,7 @@ def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[
 
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
-    x1, x2 = operands(x1, x2, "vecdot")
+    x1, x2 = _lower(*operands(x1, x2, "vecdot"))
     ndim = max(x1.shape.rank, x2.shape.rank)
     shape1 = [1] * (ndim - x1.shape.rank) + x1.shape.as_list()
     shape2 = [1] * (ndim - x2.shape.rank) + x2.shape.as_list()
@@ -164,7 +168,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
 
 
 def einsum(subscripts: str, /, *operands: Any) -> Any:
-    operands = tuple(native(o, "einsum") for o in operands)
+    operands = _lower(*(native(o, "einsum") for o in operands))  # as torch's, which runs as bmm
     dtype = common_dtype(operands)
     if dtype in INEXACT:
         return tf.einsum(subscripts, *[cast(o, dtype) for o in operands])

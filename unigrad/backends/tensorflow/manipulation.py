@@ -182,18 +182,18 @@ def broadcast_to(x: Any, /, shape: Sequence[int]) -> Any:
     return _raw.BroadcastTo(input=x, shape=index(tuple(shape), x))
 
 
-def broadcast_arrays(*arrays: Any) -> tuple[Any, ...]:
+def broadcast_arrays(*arrays: Any) -> list[Any]:
     arrays = tuple(native(a, "broadcast_arrays") for a in arrays)
     shape = tf.TensorShape([])
     for a in arrays:
         shape = tf.broadcast_static_shape(shape, a.shape)
     if shape.is_fully_defined():
         target = tuple(shape.as_list())
-        return tuple(a if a.shape == shape else broadcast_to(a, target) for a in arrays)
+        return [a if a.shape == shape else broadcast_to(a, target) for a in arrays]
     dynamic = tf.constant([], tf.int32)
     for a in arrays:
         dynamic = tf.broadcast_dynamic_shape(dynamic, tf.shape(a))
-    return tuple(_raw.BroadcastTo(input=a, shape=dynamic) for a in arrays)
+    return [_raw.BroadcastTo(input=a, shape=dynamic) for a in arrays]
 
 
 def _extrema(indices: Any) -> tuple[int, int] | None:

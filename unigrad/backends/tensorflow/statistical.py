@@ -1,8 +1,8 @@
 """Array API statistical and utility functions on TensorFlow, plus ``logsumexp``.
 
 The reductions take ``axis`` as None, an int or a tuple; ``axis=()`` reduces
-nothing. As on PyTorch, integer and bool input sums and multiplies in int64
-(unsigned too: PyTorch has no uint64 arithmetic) and averages in float32.
+nothing. As the standard asks, signed integer and bool input sums and
+multiplies in int64, unsigned input in uint64; all average in float32.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from .core import (
     DEFAULT_FLOAT,
     INEXACT,
     REAL_OF,
+    UNSIGNED,
     EagerTensor,
     cast,
     common_dtype,
@@ -73,7 +74,7 @@ def reduced_axes(x: Any, axis: Any) -> tuple[int, ...]:
 def _accumulator(x: Any, dtype: Any) -> Any:
     target = native_dtype(dtype)
     if target is None:
-        target = x.dtype if x.dtype in INEXACT else tf.int64
+        target = x.dtype if x.dtype in INEXACT else tf.uint64 if x.dtype in UNSIGNED else tf.int64
     return cast(x, target)
 
 

@@ -106,15 +106,65 @@ atanh = _float_unary(_raw.Atanh, "atanh")
 cos = _float_unary(_raw.Cos, "cos")
 cosh = _float_unary(_raw.Cosh, "cosh")
 exp = _float_unary(_raw.Exp, "exp")
-expm1 = _float_unary(_raw.Expm1, "expm1")
+_expm1 = _float_unary(_raw.Expm1, "expm1")
 log = _float_unary(_raw.Log, "log")
-log1p = _float_unary(_raw.Log1p, "log1p")
+_log1p = _float_unary(_raw.Log1p, "log1p")
 sin = _float_unary(_raw.Sin, "sin")
 sinh = _float_unary(_raw.Sinh, "sinh")
 sqrt = _float_unary(_raw.Sqrt, "sqrt")
 tan = _float_unary(_raw.Tan, "tan")
-tanh = _float_unary(_raw.Tanh, "tanh")
+_tanh = _float_unary(_raw.Tanh, "tanh")
 reciprocal = _float_unary(_raw.Reciprocal, "reciprocal")
+
+
+# Complex special cases of the standard that TensorFlow's kernels miss (NaN where a limit
+# exists); real input takes the kernel as it is.
+
+
+def expm1(x: Any, /) -> Any:
+    out = _expm1(x)
+    if out.dtype not in COMPLEX:
+        return out
+    re, im = real(x), imag(x)
+    zeros = _raw.ZerosLike(x=re)
+    inf, nan = zeros + math.inf, zeros + math.nan
+    finite_im = _raw.IsFinite(x=im)
+    # exp(+inf + bj) - 1 = inf * cis(b): +inf + 0j for b = 0, inf + NaN j for b not finite
+    at_inf = tf.complex(
+        _Select(condition=finite_im, t=inf * _raw.Cos(x=im), e=inf),
+        _Select(condition=im == 0, t=im, e=_Select(condition=finite_im, t=inf * _raw.Sin(x=im), e=nan)),
+    )
+    at_nan = tf.complex(nan, _Select(condition=im == 0, t=im, e=nan))  # NaN + 0j keeps its zero
+    out = _Select(condition=re == inf, t=at_inf, e=out)
+    out = _Select(condition=re == -inf, t=tf.complex(zeros - 1, zeros), e=out)
+    at_zero = _raw.LogicalAnd(x=re == 0, y=im == 0)
+    out = _Select(condition=at_zero, t=tf.complex(zeros, im), e=out)  # -0 + 0j gives +0 + 0j
+    return _Select(condition=_raw.IsNan(x=re), t=at_nan, e=out)
+
+
+def log1p(x: Any, /) -> Any:
+    out = _log1p(x)
+    if out.dtype not in COMPLEX:
+        return out
+    re, im = real(x), imag(x)
+    zeros = _raw.ZerosLike(x=re)
+    # an infinite part: log|1 + z| is +inf and the angle is atan2's (pi/2, 3pi/4, NaN, ...);
+    # at z = -1 the log is -inf, at that same angle
+    angle = _raw.Atan2(y=im, x=re + 1)
+    infinite = _raw.LogicalOr(x=_raw.IsInf(x=re), y=_raw.IsInf(x=im))
+    out = _Select(condition=infinite, t=tf.complex(zeros + math.inf, angle), e=out)
+    at_minus_one = _raw.LogicalAnd(x=re == -1, y=im == 0)
+    return _Select(condition=at_minus_one, t=tf.complex(zeros - math.inf, angle), e=out)
+
+
+def tanh(x: Any, /) -> Any:
+    out = _tanh(x)
+    if out.dtype not in COMPLEX:
+        return out
+    re, im = real(x), imag(x)
+    # tanh(+-inf + yj) = +-1 + 0j with the sign of y (TensorFlow's sin(2y) * 0 may be -0)
+    limit = tf.complex(_raw.Sign(x=re), _raw.Mul(x=_raw.ZerosLike(x=im), y=_raw.Sign(x=im)))
+    return _Select(condition=_raw.LogicalAnd(x=_raw.IsInf(x=re), y=_raw.IsFinite(x=im)), t=limit, e=out)
 
 
 def _log_base(base: float, name: str) -> Callable[[Any], Any]:

@@ -31,7 +31,6 @@ __all__ = [
     "zeros_like",
 ]
 
-meshgrid = xp.meshgrid
 tril = xp.tril
 triu = xp.triu
 
@@ -109,3 +108,7 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> t
     if copy:
         tensor = tensor.clone()
     return tensor if device is None else tensor.to(native_device(device))
+
+
+def meshgrid(*arrays: torch.Tensor, indexing: Any = "xy") -> list[torch.Tensor]:
+    return list(xp.meshgrid(*arrays, indexing=indexing))

@@ -52,8 +52,6 @@ add = torch.add
 subtract = torch.subtract
 multiply = torch.multiply
 divide = torch.divide
-remainder = torch.remainder
-floor_divide = torch.floor_divide
 bitwise_and = torch.bitwise_and
 bitwise_or = torch.bitwise_or
 bitwise_xor = torch.bitwise_xor
@@ -93,3 +91,28 @@ def atan2(x1: Any, x2: Any, /) -> Tensor:
     if not isinstance(x2, Tensor):  # torch.atan2 takes no scalar
         x2 = torch.asarray(x2, dtype=x1.dtype, device=x1.device)
     return torch.atan2(x1, x2)
+
+
+def _tensor_like(value: Any, like: Tensor) -> Tensor:
+    return (
+        value if isinstance(value, Tensor) else torch.as_tensor(value, dtype=like.dtype, device=like.device)
+    )
+
+
+def floor_divide(x1: Any, x2: Any, /) -> Tensor:
+    out = torch.floor_divide(x1, x2)
+    if not out.dtype.is_floating_point:
+        return out
+    # torch divides through fmod, which is NaN for inf // finite and -1 for -1 // inf; the
+    # standard takes those from the true quotient: +-inf, and a zero with the quotient's sign
+    a, b = _tensor_like(x1, out), _tensor_like(x2, out)
+    return torch.where(torch.isinf(a) | torch.isinf(b), torch.floor(a / b), out)
+
+
+def remainder(x1: Any, x2: Any, /) -> Tensor:
+    out = torch.remainder(x1, x2)
+    if not out.dtype.is_floating_point:
+        return out
+    # a zero remainder takes the divisor's sign, as every other one does (-0 % 2 = +0)
+    b = _tensor_like(x2, out)
+    return torch.where(out == 0, torch.copysign(out, b), out)

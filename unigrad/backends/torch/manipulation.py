@@ -34,7 +34,6 @@ __all__ = [
 
 Tensor = torch.Tensor
 
-broadcast_arrays = xp.broadcast_arrays
 broadcast_to = xp.broadcast_to
 
 
@@ -72,7 +71,16 @@ def stack(arrays: Sequence[Tensor], /, *, axis: int = 0) -> Tensor:
 def repeat(x: Tensor, repeats: Any, /, *, axis: int | None = None) -> Tensor:
     if axis is None:
         x, axis = torch.flatten(x), 0
+    if isinstance(repeats, Tensor) and repeats.dtype is not torch.int64:
+        repeats = repeats.to(torch.int64)  # torch's kernel takes int64 counts only
+    if x.dtype in (torch.uint16, torch.uint32, torch.uint64):
+        # no kernel for the wide unsigned types: their bits, repeated as int64, cast back
+        return torch.repeat_interleave(x.to(torch.int64), repeats, dim=axis).to(x.dtype)
     return torch.repeat_interleave(x, repeats, dim=axis)
+
+
+def broadcast_arrays(*arrays: Tensor) -> list[Tensor]:
+    return list(xp.broadcast_arrays(*arrays))
 
 
 def tile(x: Tensor, repetitions: Sequence[int], /) -> Tensor:

@@ -5,6 +5,7 @@ Most are torch's own; array-api-compat where torch departs from the standard.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import array_api_compat.torch as xp
@@ -56,7 +57,6 @@ Tensor = torch.Tensor
 
 # straight to torch: hot, and torch's semantics are the standard's here
 abs = torch.abs
-acos = torch.acos
 acosh = torch.acosh
 asin = torch.asin
 asinh = torch.asinh
@@ -66,12 +66,10 @@ bitwise_invert = torch.bitwise_not
 cos = torch.cos
 cosh = torch.cosh
 exp = torch.exp
-expm1 = torch.expm1
 isfinite = torch.isfinite
 isinf = torch.isinf
 isnan = torch.isnan
 log = torch.log
-log1p = torch.log1p
 log2 = torch.log2
 log10 = torch.log10
 logical_not = torch.logical_not
@@ -81,7 +79,6 @@ sinh = torch.sinh
 sqrt = torch.sqrt
 square = torch.square
 tan = torch.tan
-tanh = torch.tanh
 signbit = torch.signbit
 real = torch.real
 conj = xp.conj  # conj_physical: a conjugation bit breaks DLPack and numpy export
@@ -119,3 +116,55 @@ def _integer_identity(function: Any) -> Any:
 ceil = _integer_identity(torch.ceil)
 floor = _integer_identity(torch.floor)
 trunc = _integer_identity(torch.trunc)
+
+
+# Complex special cases of the standard that torch's kernels miss (NaN where a
+# limit exists, or the wrong sign of a zero); real input takes the kernel as it is.
+
+
+def acos(x: Tensor, /) -> Tensor:
+    out = torch.acos(x)
+    if not out.dtype.is_complex:
+        return out
+    # a zero imaginary part of the result has the opposite sign to the input's (acos(0+0j) = pi/2-0j)
+    imag = torch.where(out.imag == 0, torch.copysign(torch.zeros_like(out.imag), -x.imag), out.imag)
+    return torch.complex(out.real, imag)
+
+
+def expm1(x: Tensor, /) -> Tensor:
+    out = torch.expm1(x)
+    if not out.dtype.is_complex:
+        return out
+    re, im = x.real, x.imag
+    inf, nan = torch.full_like(re, math.inf), torch.full_like(re, math.nan)
+    # exp(+inf + bj) - 1 = inf * cis(b): +inf + 0j for b = 0, inf + NaN j for b not finite
+    at_inf = torch.complex(
+        torch.where(torch.isfinite(im), inf * torch.cos(im), inf),
+        torch.where(im == 0, im, torch.where(torch.isfinite(im), inf * torch.sin(im), nan)),
+    )
+    at_nan = torch.complex(nan, torch.where(im == 0, im, nan))  # NaN + 0j keeps its zero
+    out = torch.where(re == math.inf, at_inf, out)
+    out = torch.where(re == -math.inf, torch.complex(-torch.ones_like(re), torch.zeros_like(re)), out)
+    out = torch.where((re == 0) & (im == 0), torch.complex(torch.zeros_like(re), im), out)  # -0+0j: +0+0j
+    return torch.where(torch.isnan(re), at_nan, out)
+
+
+def log1p(x: Tensor, /) -> Tensor:
+    out = torch.log1p(x)
+    if not out.dtype.is_complex:
+        return out
+    re, im = x.real, x.imag
+    # an infinite part: log|1 + z| is +inf and the angle is atan2's (pi/2, 3pi/4, NaN, ...)
+    infinite = torch.isinf(re) | torch.isinf(im)
+    at_inf = torch.complex(torch.full_like(re, math.inf), torch.atan2(im, re + 1))
+    return torch.where(infinite, at_inf, out)
+
+
+def tanh(x: Tensor, /) -> Tensor:
+    out = torch.tanh(x)
+    if not out.dtype.is_complex:
+        return out
+    re, im = x.real, x.imag
+    # tanh(+-inf + yj) = +-1 + 0j with the sign of y (torch's sin(2y) * 0 may be -0)
+    limit = torch.complex(torch.sign(re), torch.zeros_like(im) * torch.sign(im))
+    return torch.where(torch.isinf(re) & torch.isfinite(im), limit, out)

@@ -24,6 +24,7 @@ import math
 import warnings
 
 from ... import graph_checks
+from ...amp import float32_inputs
 from ...dtypes import as_dtype, int64, isdtype
 from ...errors import ArgumentError, LabelError, ShapeError
 from ...ops import binary, creation, manipulation, searching, statistical, unary
@@ -92,6 +93,7 @@ def _same_shape(input: Array, target: Array, where: str, what: str = "target") -
 def mse_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
     """Squared error, ``(input - target) ** 2``, reduced."""
     _broadcast_target(input, target, "ug.nn.functional.mse_loss")
+    input, target = float32_inputs(input, target)  # (torch's autocast float32 list: the losses)
     difference = input - target
     return _reduce(difference * difference, reduction)
 
@@ -99,6 +101,7 @@ def mse_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
 def l1_loss(input: Array, target: Array, reduction: str = "mean") -> Array:
     """Absolute error, ``|input - target|``, reduced."""
     _broadcast_target(input, target, "ug.nn.functional.l1_loss")
+    input, target = float32_inputs(input, target)
     return _reduce(unary.abs(input - target), reduction)
 
 
@@ -107,6 +110,7 @@ def smooth_l1_loss(input: Array, target: Array, reduction: str = "mean", beta: f
     _broadcast_target(input, target, "ug.nn.functional.smooth_l1_loss")
     if beta < 0:
         raise ArgumentError(f"ug.nn.functional.smooth_l1_loss: beta must be >= 0, got {beta}")
+    input, target = float32_inputs(input, target)
     distance = unary.abs(input - target)
     if beta == 0.0:
         return _reduce(distance, reduction)
@@ -121,6 +125,7 @@ def huber_loss(input: Array, target: Array, reduction: str = "mean", delta: floa
     _broadcast_target(input, target, "ug.nn.functional.huber_loss")
     if delta <= 0:
         raise ArgumentError(f"ug.nn.functional.huber_loss: delta must be > 0, got {delta}")
+    input, target = float32_inputs(input, target)
     distance = unary.abs(input - target)
     loss = searching.where(
         binary.less(distance, delta), 0.5 * distance * distance, delta * (distance - 0.5 * delta)
@@ -245,6 +250,7 @@ def _nll_loss(
     target = _index_targets(input, target, where)
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
     target = _check_labels(target, n_classes, ignore_index, where)
+    input, weight = float32_inputs(input, weight)
     loss, weights = _picked(input, target, weight, ignore_index)
     if reduction == "mean":
         return statistical.sum(loss) / statistical.sum(weights)
@@ -320,6 +326,9 @@ def cross_entropy(
         )
     else:
         target = _index_targets(input, target, where)
+    input, weight = float32_inputs(input, weight)
+    if tuple(target.shape) == tuple(input.shape):
+        (target,) = float32_inputs(target)
     log_probs = log_softmax(input, axis=1 if input.ndim > 1 else 0)
     weight_view = None
     if weight is not None:
@@ -361,6 +370,7 @@ def binary_cross_entropy(
 ) -> Array:
     """Binary cross entropy of probabilities ``input``; each log is clamped at -100, as PyTorch."""
     _same_shape(input, target, "ug.nn.functional.binary_cross_entropy")
+    input, target, weight = float32_inputs(input, target, weight)
     log_p = binary.maximum(unary.log(input), -100.0)
     log_not_p = binary.maximum(unary.log(1.0 - input), -100.0)
     loss = -(target * log_p + (1.0 - target) * log_not_p)
@@ -383,6 +393,7 @@ def binary_cross_entropy_with_logits(
 ) -> Array:
     """Binary cross entropy of logits, computed stably; ``pos_weight`` weighs the positive term."""
     _same_shape(input, target, "ug.nn.functional.binary_cross_entropy_with_logits")
+    input, target, weight, pos_weight = float32_inputs(input, target, weight, pos_weight)
     softplus_neg = _softplus(-input)  # -log(sigmoid(x))
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
