@@ -209,6 +209,14 @@ class Writer:
         inputs = inputs or {}
         arguments: list[str] = []
         body: list[str] = []
+        # each value's last reader: after it, the local is cleared (as torch.fx's own code does), so
+        # that an activation is freed when no later node reads it, not kept until forward returns
+        last_reader: dict[Any, Any] = {}
+        for node in graph.nodes:
+            for used in node.all_input_nodes:
+                last_reader[used] = node
+        for _, value in updates:
+            last_reader[value] = None  # read by the return's assignments
         for node in graph.nodes:
             if node in inputs:
                 self.names[node] = inputs[node]
@@ -230,6 +238,13 @@ class Writer:
                     )
                     text = "None"
                 body.append(f"    {node.name} = {text}")
+                done = [
+                    self.names[used]
+                    for used in dict.fromkeys(node.all_input_nodes)
+                    if last_reader.get(used) is node and used not in inputs and used in self.names
+                ]
+                if done:
+                    body.append(f"    {' = '.join(done)} = None")
         self.forward.lines += [f"def {self.forward.name}(self, {', '.join(arguments)}):".replace(", )", ")")]
         self.forward.lines += body
 
