@@ -50,6 +50,14 @@ def test_grad_does_not_change_its_inputs(ug_backend):
         assert not x.requires_grad
 
 
+def test_grad_differentiates_numpy_arrays_and_numbers_as_the_tensors_they_convert_to(ug_backend):
+    # (they were read as constants: a silent zero gradient)
+    square_sum = ug.grad(lambda a, b: ug.sum(a * a) * b, argnums=(0, 1))
+    da, db = square_sum(np.array([1.0, -2.0], np.float32), 3.0)
+    np.testing.assert_allclose(values(da), [6.0, -12.0])
+    np.testing.assert_allclose(values(db), 5.0)
+
+
 def test_grad_gives_zeros_for_unused_arguments(ug_backend):
     g = ug.grad(lambda x, y: ug.sum(x), argnums=1)(ug.ones(2), ug.ones(3))
     assert values(g) == [0.0, 0.0, 0.0]

@@ -6,9 +6,12 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from .. import tree
 from ..config import active_backend
 from ..errors import ArgumentError, ArgumentTypeError
+from ..ops.creation import asarray
 from .tape import GradientTape
 
 
@@ -67,6 +70,10 @@ def value_and_grad(
 
 
 def _watch_leaf(tape: GradientTape, backend: Any, leaf: Any) -> Any:
+    if isinstance(leaf, np.ndarray | np.generic | float):
+        # a NumPy array or a number is differentiated as the tensor it converts to (as model(np_array)
+        # takes it): left as it is, f would read a constant and the gradient would be silently zero
+        leaf = asarray(leaf)
     if not backend.is_tensor(leaf):
         return leaf
     leaf = backend.watchable(leaf)
