@@ -74,7 +74,7 @@ class BasicBlock(nn.Module):
             raise ArgumentError("BasicBlock supports only groups=1 and base_width=64, as torchvision")
         self.conv1 = _conv(in_planes, planes, 3, stride, data_format)
         self.bn1 = nn.BatchNorm2d(planes, data_format=data_format)
-        self.relu = nn.ReLU()
+        self.relu = nn.ReLU(inplace=True)  # (as torchvision: on PyTorch no new tensor per activation)
         self.conv2 = _conv(planes, planes, 3, 1, data_format)
         self.bn2 = nn.BatchNorm2d(planes, data_format=data_format)
         self.downsample = downsample
@@ -110,7 +110,7 @@ class Bottleneck(nn.Module):
         self.bn2 = nn.BatchNorm2d(width, data_format=data_format)
         self.conv3 = _conv(width, planes * self.expansion, 1, 1, data_format)
         self.bn3 = nn.BatchNorm2d(planes * self.expansion, data_format=data_format)
-        self.relu = nn.ReLU()
+        self.relu = nn.ReLU(inplace=True)  # (as torchvision: on PyTorch no new tensor per activation)
         self.downsample = downsample
         self.stride = stride
 
@@ -172,7 +172,7 @@ class ResNet(nn.Module):
         self.in_planes = 64
         self.conv1 = _conv(in_channels, 64, 7, 2, data_format)
         self.bn1 = nn.BatchNorm2d(64, data_format=data_format)
-        self.relu = nn.ReLU()
+        self.relu = nn.ReLU(inplace=True)  # (as torchvision: on PyTorch no new tensor per activation)
         self.maxpool = nn.MaxPool2d(3, stride=2, padding=1, data_format=data_format)
         self.layer1 = self._make_layer(64, layers[0], 1)
         self.layer2 = self._make_layer(128, layers[1], 2)
