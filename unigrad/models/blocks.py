@@ -15,13 +15,12 @@ Examples:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import nn, random
 from ..errors import ArgumentError
-from ..ops.manipulation import permute_dims, reshape
+from ..ops.manipulation import permute_dims
 
 __all__ = [
     "Conv2dNormActivation",
@@ -38,8 +37,7 @@ LayerFactory = Callable[..., nn.Module]
 
 def flatten(x: Any) -> Any:
     """``torch.flatten(x, 1)``: one row of features per sample, in (C, H, W) order."""
-    # (-1, features), not (batch, -1): a traced graph may not know its batch size
-    return reshape(x, (-1, math.prod(tuple(x.shape)[1:])))
+    return nn.linear.flatten(x, 1)
 
 
 class Conv2dNormActivation(nn.Sequential):

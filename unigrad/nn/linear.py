@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import ArgumentTypeError
+from ..errors import ArgumentTypeError, ShapeError
 from ..ops import manipulation
 from . import functional as F
 from . import init
@@ -13,7 +13,26 @@ from .functional.linear import linear_error
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["Linear", "Bilinear", "Identity", "Flatten", "Unflatten"]
+__all__ = ["Linear", "Bilinear", "Identity", "Flatten", "Unflatten", "flatten"]
+
+
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+    """``torch.flatten``: the axes ``start_dim..end_dim`` merged into one, a 0-d input made 1-d.
+
+    A size a traced graph leaves unknown (a free batch axis) merges into ``-1``.
+    """
+    shape = tuple(x.shape)
+    if not shape:
+        return manipulation.reshape(x, (1,))
+    start, end = start_dim % len(shape), end_dim % len(shape)
+    if start == end:
+        return x
+    middle = shape[start : end + 1]
+    merged = -1 if None in middle else math.prod(middle)
+    rest = tuple(-1 if d is None else d for d in (*shape[:start], *shape[end + 1 :]))
+    if merged == -1 and -1 in rest:  # (two unknowns: the merged axis's size is what reshape can't infer)
+        raise ShapeError(f"flatten needs the sizes of axes {start}..{end} of a shape {shape}")
+    return manipulation.reshape(x, (*rest[:start], merged, *rest[start:]))
 
 
 class Linear(Module):
@@ -114,10 +133,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x: Any) -> Any:
-        shape = tuple(x.shape)
-        start, end = self.start_dim % len(shape), self.end_dim % len(shape)
-        merged = math.prod(shape[start : end + 1])
-        return manipulation.reshape(x, (*shape[:start], merged, *shape[end + 1 :]))
+        return flatten(x, self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

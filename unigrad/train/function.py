@@ -62,9 +62,9 @@ def function(fn: Callable[..., Any] | None = None, *, jit_compile: bool = False,
         try:
             return native(*args, **kwargs)
         except Exception as exc:
-            if not graph_checks.tagged(exc):
-                raise
             error = graph_checks.error_from(exc)
+            if error is None:
+                raise
         # the eager call raises the error with its full text (the bad value named), as eager code does
         fn(*args, **kwargs)
         raise error

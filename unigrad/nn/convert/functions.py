@@ -22,6 +22,7 @@ from ... import dtypes
 from ...autograd import stop_gradient
 from ...ops import binary, conversion, creation, manipulation, products, searching, statistical, unary
 from .. import functional as F
+from ..linear import flatten
 
 __all__ = ["METHODS", "function_table", "size", "ug"]
 
@@ -70,16 +71,6 @@ def numel(x: Array) -> int:
 def view(x: Array, *shape: Any) -> Array:
     # one unknown (None) dimension, as a graph with a free batch axis gives, is the one torch infers
     return ug.reshape(x, tuple(-1 if d is None else d for d in _ints(shape)))
-
-
-def flatten(x: Array, start_dim: int = 0, end_dim: int = -1) -> Array:
-    shape = size(x)
-    start, end = start_dim % max(len(shape), 1), end_dim % max(len(shape), 1)
-    if len(shape) == 0 or start == end:
-        return x if len(shape) else ug.reshape(x, (1,))
-    middle = shape[start : end + 1]
-    merged = -1 if None in middle else math.prod(middle)
-    return view(x, (*shape[:start], merged, *shape[end + 1 :]))
 
 
 def permute(x: Array, *dims: int) -> Array:

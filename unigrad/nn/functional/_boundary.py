@@ -48,34 +48,27 @@ def accepts_array_likes(fn: F) -> F:
 
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
-        for index, name, kinds in parameters:
-            if index < len(args):
-                if type(args[index]) in kinds:
-                    args = _converted_positional(args, parameters)
-                    break
-            elif type(kwargs.get(name)) in kinds:
+        count = len(args)
+        for index, name, kinds in parameters:  # (a loop, not any(...): this is every call's cost)
+            if type(args[index] if index < count else kwargs.get(name)) in kinds:
+                args, kwargs = _converted_arguments(args, kwargs, parameters)
                 break
-        else:
-            return fn(*args, **kwargs)
-        kwargs = {
-            key: _converted(value)
-            if any(key == name and type(value) in kinds for _, name, kinds in parameters)
-            else value
-            for key, value in kwargs.items()
-        }
         return fn(*args, **kwargs)
 
     return call  # type: ignore[return-value]
 
 
-def _converted_positional(
-    args: tuple[Any, ...], parameters: list[tuple[int, str, frozenset[type]]]
-) -> tuple[Any, ...]:
-    converted = list(args)
-    for index, _, kinds in parameters:
-        if index < len(args) and type(args[index]) in kinds:
-            converted[index] = _converted(args[index])
-    return tuple(converted)
+def _converted_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], parameters: list[tuple[int, str, frozenset[type]]]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    positional, named = list(args), dict(kwargs)
+    for index, name, kinds in parameters:
+        if index < len(args):
+            if type(args[index]) in kinds:
+                positional[index] = _converted(args[index])
+        elif type(kwargs.get(name)) in kinds:
+            named[name] = _converted(kwargs[name])
+    return tuple(positional), named
 
 
 def _converted(value: Any) -> Any:
