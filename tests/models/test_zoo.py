@@ -10,8 +10,6 @@ built for CUDA torch). A new architecture is a new row in a ``zoo_rows_*.py`` fi
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 import torch
@@ -20,12 +18,12 @@ import zoo_rows_mobile
 import zoo_rows_transformer
 from support import BACKENDS
 from torch_reference import randomize_batchnorm
+from zoo_support import THOROUGH
 
 import unigrad as ug
 from unigrad.testing import import_torchvision
 
 ROWS = zoo_rows_classic.ROWS + zoo_rows_mobile.ROWS + zoo_rows_transformer.ROWS
-THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
 def _randomize(model: torch.nn.Module) -> torch.nn.Module:

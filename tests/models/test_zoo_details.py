@@ -4,19 +4,16 @@ options torchvision fixes per builder."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 import torch
 from support import BACKENDS
 from torch_reference import randomize_batchnorm
+from zoo_support import THOROUGH
 
 import unigrad as ug
 from unigrad.models.vision_transformer import _vision_transformer
 from unigrad.testing import import_torchvision
-
-THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,10 @@ largest networks) run only in the thorough profile: ``HYPOTHESIS_PROFILE=thoroug
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Any
+
+THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"  # the large rows run only then
 
 
 @dataclasses.dataclass(frozen=True)

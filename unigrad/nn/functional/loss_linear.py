@@ -97,9 +97,7 @@ def linear_cross_entropy(
         linear_weight = manipulation.reshape(linear_weight, (flat, in_features))
         if linear_bias is not None:
             linear_bias = manipulation.reshape(linear_bias, (flat,))
-    # (a batch of one for unbatched input: not every backend's linear kernel takes a 1-d input)
-    rows = input if batches else manipulation.expand_dims(input, axis=0)
-    logits = manipulation.reshape(linear(rows, linear_weight, linear_bias), logits_shape)
+    logits = manipulation.reshape(linear(input, linear_weight, linear_bias), logits_shape)
     return cross_entropy(
         logits,
         target,
