@@ -129,3 +129,17 @@ def test_linalg_namespace_has_the_main_products():
 
     assert ug.linalg.matmul is ug.matmul and ug.linalg.vecdot is ug.vecdot
     assert ug.linalg.tensordot is ug.tensordot and ug.linalg.matrix_transpose is ug.matrix_transpose
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "uint16", "uint32", "uint64"])
+@given(data=st.data())
+def test_products_and_trace_of_unsigned_integers_wrap_as_the_standard(dtype, data):
+    # torch has no matmul/dot/bmm kernel for uint16-64 and sums unsigned traces in int64
+    a = _matrix(data, (3, 4), dtype=dtype, low=0, high=255)
+    b = _matrix(data, (4, 2), dtype=dtype, low=0, high=255)
+    check("matmul", a, b)
+    check("tensordot", a, b, axes=1)
+    check("vecdot", a, a)
+    check("einsum", "ij,jk->ik", a, b, strict=False)
+    check("linalg.trace", a)
+    check("linalg.trace", a, offset=1, dtype="uint32")

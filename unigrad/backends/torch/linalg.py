@@ -7,6 +7,7 @@ from typing import Any
 import array_api_compat.torch as xp
 import torch
 
+from . import statistical
 from .core import common_dtype, native_dtype
 
 __all__ = [
@@ -38,18 +39,54 @@ __all__ = [
 
 Tensor = torch.Tensor
 
-matmul = torch.matmul
 matrix_transpose = xp.matrix_transpose
-tensordot = xp.tensordot
-vecdot = xp.vecdot
+
+# torch has no matmul, dot or bmm kernels for uint16/32/64 ("addmm_impl_cpu_" not implemented for
+# 'UInt16'): such products run in int64, whose wrapping sums and products have the same low bits,
+# and are cast back to the operands' common dtype.
+_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+
+
+def _wide_unsigned(*operands: Tensor) -> bool:
+    return any(o.dtype in _WIDE_UNSIGNED for o in operands)
+
+
+def _in_int64(operands: tuple[Tensor, ...]) -> tuple[list[Tensor], torch.dtype]:
+    dtype = common_dtype(operands)
+    return [o.to(torch.int64) for o in operands], dtype
+
+
+def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
+    if x1.dtype in _WIDE_UNSIGNED or x2.dtype in _WIDE_UNSIGNED:
+        (a, b), dtype = _in_int64((x1, x2))
+        return torch.matmul(a, b).to(dtype)
+    return torch.matmul(x1, x2)
+
+
+def tensordot(x1: Tensor, x2: Tensor, /, *, axes: Any = 2) -> Tensor:
+    if _wide_unsigned(x1, x2):
+        (a, b), dtype = _in_int64((x1, x2))
+        return xp.tensordot(a, b, axes=axes).to(dtype)
+    return xp.tensordot(x1, x2, axes=axes)
+
+
+def vecdot(x1: Tensor, x2: Tensor, /, *, axis: int = -1) -> Tensor:
+    if _wide_unsigned(x1, x2):
+        (a, b), dtype = _in_int64((x1, x2))
+        return xp.vecdot(a, b, axis=axis).to(dtype)
+    return xp.vecdot(x1, x2, axis=axis)
 
 
 def einsum(subscripts: str, /, *operands: Tensor) -> Tensor:
+    if _wide_unsigned(*operands):
+        wide, dtype = _in_int64(operands)
+        return torch.einsum(subscripts, *wide).to(dtype)
     dtype = common_dtype(operands)
     return torch.einsum(subscripts, *[o.to(dtype) for o in operands])
 
 
 _la = xp.linalg  # type: ignore[attr-defined]
+_UNSIGNED = statistical._UNSIGNED
 linalg_cholesky = _la.cholesky
 linalg_cross = _la.cross
 linalg_det = _la.det
@@ -71,4 +108,7 @@ linalg_vector_norm = _la.vector_norm
 
 
 def linalg_trace(x: Tensor, /, *, offset: int = 0, dtype: Any = None) -> Tensor:
+    if x.dtype in _UNSIGNED or native_dtype(dtype) in _UNSIGNED:
+        # torch accumulates unsigned input in int64; the standard (as ug.sum) in uint64
+        return statistical.sum(torch.diagonal(x, offset, -2, -1), axis=-1, dtype=dtype)
     return _la.trace(x, offset=offset, dtype=native_dtype(dtype))
