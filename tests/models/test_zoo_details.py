@@ -115,3 +115,39 @@ def test_old_checkpoints_mlp_names_load_as_torchvision_loads_them():
     model = _vision_transformer(4, 1, 2, 8, 16, state, {"image_size": 8})  # what vit_b_16 & co. call
     for key, value in source.state_dict().items():
         np.testing.assert_array_equal(ug.to_numpy(model.state_dict()[key]), ug.to_numpy(value), err_msg=key)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    ("name", "input_shape"),
+    [
+        ("mobilenet_v2", (2, 3, 64, 64)),
+        ("mobilenet_v3_small", (2, 3, 64, 64)),
+        ("mobilenet_v3_large", (2, 3, 64, 64)),
+        ("efficientnet_b0", (2, 3, 64, 64)),
+        ("efficientnet_v2_s", (2, 3, 32, 32)),
+    ],
+)
+def test_mobile_models_take_nhwc_input_with_the_same_state_dict_and_logits(name, input_shape, backend):
+    tv = import_torchvision()
+    torch.manual_seed(0)
+    reference = randomize_batchnorm(getattr(tv.models, name)(weights=None, num_classes=5))
+    state = {key: value.detach().clone() for key, value in reference.state_dict().items()}
+    x = np.random.default_rng(0).standard_normal(input_shape).astype(np.float32)
+    builder = getattr(ug.models, name)
+    with ug.use_backend(backend):
+        first = builder(weights=state, num_classes=5).eval()
+        first_state = first.state_dict()
+        last = builder(weights=first_state, num_classes=5, data_format="channels_last").eval()
+        last_state = last.state_dict()
+        assert [(key, tuple(value.shape)) for key, value in last_state.items()] == [
+            (key, tuple(value.shape)) for key, value in first_state.items()
+        ]
+        for key, value in first_state.items():
+            np.testing.assert_array_equal(ug.to_numpy(last_state[key]), ug.to_numpy(value), err_msg=key)
+        want = ug.to_numpy(first(ug.asarray(x)))
+        got = ug.to_numpy(last(ug.asarray(x.transpose(0, 2, 3, 1))))
+        assert got.shape == (input_shape[0], 5) and np.abs(want).max() > 1e-3
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5, err_msg=f"{name} on {backend}")
+        with pytest.raises(ug.ArgumentError, match=r"data_format must be .* got 'NCHW'"):
+            builder(num_classes=5, data_format="NCHW")

@@ -3,7 +3,8 @@
 ``Conv2dNormActivation`` and ``MLP`` are ``Sequential``s numbered as
 torchvision numbers them, so a torchvision state dict loads by name;
 ``SqueezeExcitation`` has torchvision's ``fc1``/``fc2``; ``StochasticDepth``
-draws its mask from ``ug.random``.
+draws its mask from ``ug.random``. The convolutional blocks take ``data_format``
+(``"channels_last"``: NHWC input) with the same parameters either way.
 
 Examples:
     >>> import unigrad as ug
@@ -15,11 +16,14 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from .. import nn, random
 from ..errors import ArgumentError
+from ..nn.functional._arguments import channels_last
 from ..ops.manipulation import permute_dims
 
 __all__ = [
@@ -30,9 +34,28 @@ __all__ = [
     "StochasticDepth",
     "stochastic_depth",
     "flatten",
+    "in_layout",
 ]
 
 LayerFactory = Callable[..., nn.Module]
+
+
+def in_layout(factory: LayerFactory, data_format: str, where: str) -> LayerFactory:
+    """``factory`` making layers for ``data_format`` input, which ``where`` checks is one of the two names.
+
+    ``"channels_first"`` is every layer's default, so there ``factory`` comes back as it is
+    (torchvision-style factories keep working); for ``"channels_last"`` it is bound to
+    ``data_format=``, which it then has to take.
+    """
+    if not channels_last(data_format, where):
+        return factory
+    parameters = inspect.signature(factory).parameters.values()
+    if not any(p.name == "data_format" or p.kind is p.VAR_KEYWORD for p in parameters):
+        raise ArgumentError(
+            f"{where}: data_format='channels_last' needs layer factories that take data_format, "
+            f"got {factory!r}"
+        )
+    return partial(factory, data_format=data_format)
 
 
 def flatten(x: Any) -> Any:
@@ -45,6 +68,7 @@ class Conv2dNormActivation(nn.Sequential):
 
     ``padding=None`` keeps the size at stride 1 (``(kernel_size - 1) // 2 * dilation``); the
     convolution has a bias only when there is no normalisation layer, unless ``bias`` says.
+    ``data_format="channels_last"`` takes NHWC input; ``norm_layer`` then gets ``data_format=``.
     """
 
     def __init__(
@@ -60,6 +84,8 @@ class Conv2dNormActivation(nn.Sequential):
         dilation: int | tuple[int, int] = 1,
         inplace: bool | None = True,
         bias: bool | None = None,
+        *,
+        data_format: str = "channels_first",
     ) -> None:
         pad: int | tuple[int, ...] | str
         if padding is not None:
@@ -82,10 +108,11 @@ class Conv2dNormActivation(nn.Sequential):
                 dilation=dilation,
                 groups=groups,
                 bias=bias,
+                data_format=data_format,
             )
         ]
         if norm_layer is not None:
-            layers.append(norm_layer(out_channels))
+            layers.append(in_layout(norm_layer, data_format, "Conv2dNormActivation")(out_channels))
         if activation_layer is not None:
             layers.append(activation_layer(**({} if inplace is None else {"inplace": inplace})))
         super().__init__(*layers)
@@ -93,7 +120,10 @@ class Conv2dNormActivation(nn.Sequential):
 
 
 class SqueezeExcitation(nn.Module):
-    """Squeeze-and-excitation: ``x * sigma(fc2(delta(fc1(avgpool(x)))))``, torchvision's names."""
+    """Squeeze-and-excitation: ``x * sigma(fc2(delta(fc1(avgpool(x)))))``, torchvision's names.
+
+    ``data_format="channels_last"`` takes NHWC input.
+    """
 
     def __init__(
         self,
@@ -101,11 +131,13 @@ class SqueezeExcitation(nn.Module):
         squeeze_channels: int,
         activation: LayerFactory = nn.ReLU,
         scale_activation: LayerFactory = nn.Sigmoid,
+        *,
+        data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
-        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1)
-        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1)
+        self.avgpool = nn.AdaptiveAvgPool2d(1, data_format=data_format)
+        self.fc1 = nn.Conv2d(input_channels, squeeze_channels, 1, data_format=data_format)
+        self.fc2 = nn.Conv2d(squeeze_channels, input_channels, 1, data_format=data_format)
         self.activation = activation()
         self.scale_activation = scale_activation()
 

@@ -5,6 +5,8 @@ block 0: an ``MBConv`` or ``FusedMBConv``), ..., ``classifier.1.weight``: a stat
 dict saved from ``torchvision.models.efficientnet_b0()`` loads as it is. Residual
 branches are dropped per sample in training (``StochasticDepth``, mode ``"row"``),
 with a drop probability that grows linearly with depth, as torchvision does.
+With ``data_format="channels_last"`` the model takes NHWC input, with the same state dict.
+The blocks and stage configurations are in :mod:`unigrad.models.efficientnet_blocks`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from typing import Any
 
 from .. import nn
 from ..errors import ArgumentError
-from .blocks import Conv2dNormActivation, SqueezeExcitation, StochasticDepth, flatten
-from .mobilenetv2 import LayerFactory, Weights, build, init_mobile_weights, make_divisible
+from ..nn.functional._arguments import channels_last
+from .blocks import Conv2dNormActivation, flatten, in_layout
+from .efficientnet_blocks import FusedMBConv, FusedMBConvConfig, MBConv, MBConvConfig, _StageConfig
+from .mobilenetv2 import LayerFactory, Weights, build, init_mobile_weights
 
 __all__ = [
     "EfficientNet",
@@ -40,178 +44,6 @@ __all__ = [
 ]
 
 
-class _StageConfig:
-    """A stage: ``num_layers`` blocks of ``block``, the first with ``stride`` and ``input_channels``."""
-
-    def __init__(
-        self,
-        expand_ratio: float,
-        kernel: int,
-        stride: int,
-        input_channels: int,
-        out_channels: int,
-        num_layers: int,
-        block: LayerFactory,
-    ) -> None:
-        self.expand_ratio = expand_ratio
-        self.kernel = kernel
-        self.stride = stride
-        self.input_channels = input_channels
-        self.out_channels = out_channels
-        self.num_layers = num_layers
-        self.block = block
-
-    @staticmethod
-    def adjust_channels(channels: float, width_mult: float, min_value: int | None = None) -> int:
-        return make_divisible(channels * width_mult, 8, min_value)
-
-
-class MBConvConfig(_StageConfig):
-    """An :class:`MBConv` stage, its widths scaled by ``width_mult`` and its depth by ``depth_mult``."""
-
-    def __init__(
-        self,
-        expand_ratio: float,
-        kernel: int,
-        stride: int,
-        input_channels: int,
-        out_channels: int,
-        num_layers: int,
-        width_mult: float = 1.0,
-        depth_mult: float = 1.0,
-        block: LayerFactory | None = None,
-    ) -> None:
-        super().__init__(
-            expand_ratio,
-            kernel,
-            stride,
-            self.adjust_channels(input_channels, width_mult),
-            self.adjust_channels(out_channels, width_mult),
-            math.ceil(num_layers * depth_mult),
-            block or MBConv,
-        )
-
-
-class FusedMBConvConfig(_StageConfig):
-    """A :class:`FusedMBConv` stage (EfficientNetV2's early stages), unscaled."""
-
-    def __init__(
-        self,
-        expand_ratio: float,
-        kernel: int,
-        stride: int,
-        input_channels: int,
-        out_channels: int,
-        num_layers: int,
-        block: LayerFactory | None = None,
-    ) -> None:
-        super().__init__(
-            expand_ratio, kernel, stride, input_channels, out_channels, num_layers, block or FusedMBConv
-        )
-
-
-def _check_stride(stride: int, where: str) -> None:
-    if not 1 <= stride <= 2:
-        raise ArgumentError(f"{where}: stride has to be 1 or 2, got {stride}")
-
-
-class MBConv(nn.Module):
-    """1x1 expand, depthwise kxk, squeeze-excitation, 1x1 project; SiLU; a stochastic-depth shortcut."""
-
-    def __init__(
-        self,
-        cnf: _StageConfig,
-        stochastic_depth_prob: float,
-        norm_layer: LayerFactory,
-        se_layer: LayerFactory = SqueezeExcitation,
-    ) -> None:
-        super().__init__()
-        _check_stride(cnf.stride, "MBConv")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
-        expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
-        layers: list[nn.Module] = []
-        if expanded != cnf.input_channels:
-            layers.append(
-                Conv2dNormActivation(
-                    cnf.input_channels,
-                    expanded,
-                    kernel_size=1,
-                    norm_layer=norm_layer,
-                    activation_layer=nn.SiLU,
-                )
-            )
-        layers.append(
-            Conv2dNormActivation(
-                expanded,
-                expanded,
-                kernel_size=cnf.kernel,
-                stride=cnf.stride,
-                groups=expanded,
-                norm_layer=norm_layer,
-                activation_layer=nn.SiLU,
-            )
-        )
-        # the squeeze width follows the block's input, not its expansion (as the paper and torchvision)
-        layers.append(
-            se_layer(expanded, max(1, cnf.input_channels // 4), activation=partial(nn.SiLU, inplace=True))
-        )
-        layers.append(
-            Conv2dNormActivation(
-                expanded, cnf.out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=None
-            )
-        )
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input: Any) -> Any:
-        result = self.block(input)
-        return self.stochastic_depth(result) + input if self.use_res_connect else result
-
-
-class FusedMBConv(nn.Module):
-    """A full kxk expand convolution and a 1x1 project (EfficientNetV2); a stochastic-depth shortcut."""
-
-    def __init__(self, cnf: _StageConfig, stochastic_depth_prob: float, norm_layer: LayerFactory) -> None:
-        super().__init__()
-        _check_stride(cnf.stride, "FusedMBConv")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
-        expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
-        layers: list[nn.Module] = []
-        if expanded != cnf.input_channels:
-            layers += [
-                Conv2dNormActivation(
-                    cnf.input_channels,
-                    expanded,
-                    kernel_size=cnf.kernel,
-                    stride=cnf.stride,
-                    norm_layer=norm_layer,
-                    activation_layer=nn.SiLU,
-                ),
-                Conv2dNormActivation(
-                    expanded, cnf.out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=None
-                ),
-            ]
-        else:
-            layers.append(
-                Conv2dNormActivation(
-                    cnf.input_channels,
-                    cnf.out_channels,
-                    kernel_size=cnf.kernel,
-                    stride=cnf.stride,
-                    norm_layer=norm_layer,
-                    activation_layer=nn.SiLU,
-                )
-            )
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input: Any) -> Any:
-        result = self.block(input)
-        return self.stochastic_depth(result) + input if self.use_res_connect else result
-
-
 class EfficientNet(nn.Module):
     """EfficientNet V1 (Tan & Le, 2019) and V2 (2021) as ``torchvision.models.EfficientNet``.
 
@@ -223,6 +55,8 @@ class EfficientNet(nn.Module):
         num_classes: outputs of the classifier.
         norm_layer: the normalisation factory (``nn.BatchNorm2d``).
         last_channel: width of the last convolution (4x the last stage's by default).
+        data_format: ``"channels_first"`` (NCHW, as torchvision) or ``"channels_last"``
+            (NHWC: faster on TensorFlow's CPU kernels). The weights are the same either way.
 
     Examples:
         >>> import unigrad as ug
@@ -241,6 +75,7 @@ class EfficientNet(nn.Module):
         num_classes: int = 1000,
         norm_layer: LayerFactory | None = None,
         last_channel: int | None = None,
+        data_format: str = "channels_first",
     ) -> None:
         super().__init__()
         if not inverted_residual_setting:
@@ -252,6 +87,7 @@ class EfficientNet(nn.Module):
                 "EfficientNet: inverted_residual_setting has to hold MBConvConfig / FusedMBConvConfig, got "
                 f"{[type(cnf).__name__ for cnf in inverted_residual_setting]}"
             )
+        channels_last(data_format, "EfficientNet")
         norm_layer = norm_layer or nn.BatchNorm2d
         layers: list[nn.Module] = [
             Conv2dNormActivation(
@@ -261,6 +97,7 @@ class EfficientNet(nn.Module):
                 stride=2,
                 norm_layer=norm_layer,
                 activation_layer=nn.SiLU,
+                data_format=data_format,
             )
         ]
         total_blocks = sum(cnf.num_layers for cnf in inverted_residual_setting)
@@ -273,18 +110,24 @@ class EfficientNet(nn.Module):
                     block_cnf.input_channels = block_cnf.out_channels
                     block_cnf.stride = 1
                 drop = stochastic_depth_prob * float(block_id) / total_blocks
-                stage.append(block_cnf.block(block_cnf, drop, norm_layer))
+                block = in_layout(block_cnf.block, data_format, "EfficientNet")
+                stage.append(block(block_cnf, drop, norm_layer))
                 block_id += 1
             layers.append(nn.Sequential(*stage))
         last_in = inverted_residual_setting[-1].out_channels
         last_out = last_channel if last_channel is not None else 4 * last_in
         layers.append(
             Conv2dNormActivation(
-                last_in, last_out, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.SiLU
+                last_in,
+                last_out,
+                kernel_size=1,
+                norm_layer=norm_layer,
+                activation_layer=nn.SiLU,
+                data_format=data_format,
             )
         )
         self.features = nn.Sequential(*layers)
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.avgpool = nn.AdaptiveAvgPool2d(1, data_format=data_format)
         self.classifier = nn.Sequential(nn.Dropout(p=dropout, inplace=True), nn.Linear(last_out, num_classes))
         init_mobile_weights(self)
         for module in self.modules():
@@ -355,7 +198,7 @@ def efficientnet_b0(weights: Weights = None, **options: Any) -> EfficientNet:
     """EfficientNet-B0; ``weights``: a local torchvision-format state dict or a dict (nothing is downloaded).
 
     ``options`` are :class:`EfficientNet`'s (``num_classes``, ``dropout``, ``stochastic_depth_prob``,
-    ``norm_layer``); the default dropout is torchvision's for each size.
+    ``norm_layer``, ``data_format``); the default dropout is torchvision's for each size.
 
     Examples:
         >>> import math

@@ -4,6 +4,7 @@
 ``InvertedResidual``), ..., ``classifier.1.weight``: a state dict saved from
 ``torchvision.models.mobilenet_v2()`` loads as it is (``weights=`` a local file
 or a dict), and the model then gives torchvision's outputs on every backend.
+With ``data_format="channels_last"`` it takes NHWC input, with the same state dict.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from .. import nn
 from ..errors import ArgumentError
 from ..ops.statistical import mean
-from .blocks import Conv2dNormActivation, LayerFactory
+from .blocks import Conv2dNormActivation, LayerFactory, in_layout
 from .weights import Weights, load_weights
 
 __all__ = ["MobileNetV2", "InvertedResidual", "mobilenet_v2"]
@@ -54,9 +55,9 @@ def init_mobile_weights(model: nn.Module) -> None:
             nn.init.zeros_(module.bias)
 
 
-def global_pool_flat(x: Any) -> Any:
-    """``adaptive_avg_pool2d(x, 1)`` then ``flatten(1)``: the mean over the NCHW image axes."""
-    return mean(x, axis=(2, 3))
+def global_pool_flat(x: Any, data_format: str = "channels_first") -> Any:
+    """``adaptive_avg_pool2d(x, 1)`` then ``flatten(1)``: the mean over the image axes, ``(N, C)``."""
+    return mean(x, axis=(1, 2) if data_format == "channels_last" else (2, 3))
 
 
 def build(model: nn.Module, weights: Weights) -> Any:
@@ -67,10 +68,20 @@ def build(model: nn.Module, weights: Weights) -> Any:
 
 
 class InvertedResidual(nn.Module):
-    """MobileNetV2's block: 1x1 expand, 3x3 depthwise, 1x1 linear project, a shortcut when shapes allow."""
+    """MobileNetV2's block: 1x1 expand, 3x3 depthwise, 1x1 linear project, a shortcut when shapes allow.
+
+    ``data_format="channels_last"`` takes NHWC input.
+    """
 
     def __init__(
-        self, inp: int, oup: int, stride: int, expand_ratio: int, norm_layer: LayerFactory | None = None
+        self,
+        inp: int,
+        oup: int,
+        stride: int,
+        expand_ratio: int,
+        norm_layer: LayerFactory | None = None,
+        *,
+        data_format: str = "channels_first",
     ) -> None:
         super().__init__()
         if stride not in (1, 2):
@@ -83,7 +94,12 @@ class InvertedResidual(nn.Module):
         if expand_ratio != 1:
             layers.append(
                 Conv2dNormActivation(
-                    inp, hidden_dim, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.ReLU6
+                    inp,
+                    hidden_dim,
+                    kernel_size=1,
+                    norm_layer=norm_layer,
+                    activation_layer=nn.ReLU6,
+                    data_format=data_format,
                 )
             )
         layers += [
@@ -94,9 +110,10 @@ class InvertedResidual(nn.Module):
                 groups=hidden_dim,
                 norm_layer=norm_layer,
                 activation_layer=nn.ReLU6,
+                data_format=data_format,
             ),
-            nn.Conv2d(hidden_dim, oup, 1, 1, 0, bias=False),
-            norm_layer(oup),
+            nn.Conv2d(hidden_dim, oup, 1, 1, 0, bias=False, data_format=data_format),
+            in_layout(norm_layer, data_format, "InvertedResidual")(oup),
         ]
         self.conv = nn.Sequential(*layers)
         self.out_channels = oup
@@ -128,6 +145,8 @@ class MobileNetV2(nn.Module):
         block: the residual block class (:class:`InvertedResidual`).
         norm_layer: the normalisation layer factory (``nn.BatchNorm2d``).
         dropout: dropout before the classifier.
+        data_format: ``"channels_first"`` (NCHW, as torchvision) or ``"channels_last"``
+            (NHWC: faster on TensorFlow's CPU kernels). The weights are the same either way.
 
     Examples:
         >>> import unigrad as ug
@@ -146,10 +165,12 @@ class MobileNetV2(nn.Module):
         block: LayerFactory | None = None,
         norm_layer: LayerFactory | None = None,
         dropout: float = 0.2,
+        data_format: str = "channels_first",
     ) -> None:
         super().__init__()
-        block = block or InvertedResidual
+        block = in_layout(block or InvertedResidual, data_format, "MobileNetV2")
         norm_layer = norm_layer or nn.BatchNorm2d
+        self.data_format = data_format
         setting = _V2_SETTING if inverted_residual_setting is None else inverted_residual_setting
         if len(setting) == 0 or len(setting[0]) != 4:
             raise ArgumentError(
@@ -159,7 +180,14 @@ class MobileNetV2(nn.Module):
         input_channel = make_divisible(32 * width_mult, round_nearest)
         self.last_channel = make_divisible(1280 * max(1.0, width_mult), round_nearest)
         features: list[nn.Module] = [
-            Conv2dNormActivation(3, input_channel, stride=2, norm_layer=norm_layer, activation_layer=nn.ReLU6)
+            Conv2dNormActivation(
+                3,
+                input_channel,
+                stride=2,
+                norm_layer=norm_layer,
+                activation_layer=nn.ReLU6,
+                data_format=data_format,
+            )
         ]
         for t, c, n, s in setting:
             output_channel = make_divisible(c * width_mult, round_nearest)
@@ -181,6 +209,7 @@ class MobileNetV2(nn.Module):
                 kernel_size=1,
                 norm_layer=norm_layer,
                 activation_layer=nn.ReLU6,
+                data_format=data_format,
             )
         )
         self.features = nn.Sequential(*features)
@@ -188,14 +217,15 @@ class MobileNetV2(nn.Module):
         init_mobile_weights(self)
 
     def forward(self, x: Any) -> Any:
-        return self.classifier(global_pool_flat(self.features(x)))
+        return self.classifier(global_pool_flat(self.features(x), self.data_format))
 
 
 def mobilenet_v2(weights: Weights = None, **options: Any) -> MobileNetV2:
     """MobileNetV2; ``weights``: a local torchvision-format state dict (``.pth``, ``.safetensors``) or a dict.
 
     Nothing is downloaded: save ``torchvision.models.mobilenet_v2(weights="DEFAULT").state_dict()``
-    once, then pass the file. ``options`` are :class:`MobileNetV2`'s (``num_classes``, ``width_mult``, ...).
+    once, then pass the file. ``options`` are :class:`MobileNetV2`'s (``num_classes``, ``width_mult``,
+    ``data_format``, ...).
 
     Examples:
         >>> import math

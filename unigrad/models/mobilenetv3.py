@@ -3,7 +3,8 @@
 ``features.0.0.weight`` (the stem), ``features.1.block.0.0.weight`` (an
 ``InvertedResidual``), ``features.1.block.1.fc1.weight`` (its squeeze-excitation),
 ..., ``classifier.3.weight``: a state dict saved from
-``torchvision.models.mobilenet_v3_large()`` loads as it is.
+``torchvision.models.mobilenet_v3_large()`` loads as it is. With
+``data_format="channels_last"`` the model takes NHWC input, with the same state dict.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from .. import nn
 from ..errors import ArgumentError
-from .blocks import Conv2dNormActivation, SqueezeExcitation, flatten
+from .blocks import Conv2dNormActivation, SqueezeExcitation, flatten, in_layout
 from .mobilenetv2 import LayerFactory, Weights, build, init_mobile_weights, make_divisible
 
 __all__ = [
@@ -60,17 +61,23 @@ class InvertedResidualConfig:
 
 
 class InvertedResidual(nn.Module):
-    """MobileNetV3's block : expand, depthwise, SE, project."""
+    """MobileNetV3's block : expand, depthwise, SE, project.
+
+    ``data_format="channels_last"`` takes NHWC input.
+    """
 
     def __init__(
         self,
         cnf: InvertedResidualConfig,
         norm_layer: LayerFactory,
         se_layer: LayerFactory = _HARD_SE,
+        *,
+        data_format: str = "channels_first",
     ) -> None:
         super().__init__()
         if not 1 <= cnf.stride <= 2:
             raise ArgumentError(f"InvertedResidual: stride has to be 1 or 2, got {cnf.stride}")
+        se_layer = in_layout(se_layer, data_format, "InvertedResidual")
         self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
         activation_layer = nn.Hardswish if cnf.use_hs else nn.ReLU
         layers: list[nn.Module] = []
@@ -82,6 +89,7 @@ class InvertedResidual(nn.Module):
                     kernel_size=1,
                     norm_layer=norm_layer,
                     activation_layer=activation_layer,
+                    data_format=data_format,
                 )
             )
         layers.append(
@@ -95,6 +103,7 @@ class InvertedResidual(nn.Module):
                 groups=cnf.expanded_channels,
                 norm_layer=norm_layer,
                 activation_layer=activation_layer,
+                data_format=data_format,
             )
         )
         if cnf.use_se:
@@ -106,6 +115,7 @@ class InvertedResidual(nn.Module):
                 kernel_size=1,
                 norm_layer=norm_layer,
                 activation_layer=None,
+                data_format=data_format,
             )
         )
         self.block = nn.Sequential(*layers)
@@ -126,6 +136,8 @@ class MobileNetV3(nn.Module):
         block: the block class (:class:`InvertedResidual`).
         norm_layer: the normalisation factory; torchvision's ``BatchNorm2d(eps=0.001, momentum=0.01)``.
         dropout: dropout in the classifier.
+        data_format: ``"channels_first"`` (NCHW, as torchvision) or ``"channels_last"``
+            (NHWC: faster on TensorFlow's CPU kernels). The weights are the same either way.
 
     Examples:
         >>> import unigrad as ug
@@ -144,6 +156,7 @@ class MobileNetV3(nn.Module):
         block: LayerFactory | None = None,
         norm_layer: LayerFactory | None = None,
         dropout: float = 0.2,
+        data_format: str = "channels_first",
         **_: Any,  # the builders' width_mult, reduced_tail, dilated: already in the setting
     ) -> None:
         super().__init__()
@@ -154,12 +167,18 @@ class MobileNetV3(nn.Module):
                 "MobileNetV3: inverted_residual_setting has to be a list of InvertedResidualConfig, got "
                 f"{[type(row).__name__ for row in inverted_residual_setting]}"
             )
-        block = block or InvertedResidual
+        block = in_layout(block or InvertedResidual, data_format, "MobileNetV3")
         norm_layer = norm_layer or partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
         first = inverted_residual_setting[0].input_channels
         layers: list[nn.Module] = [
             Conv2dNormActivation(
-                3, first, kernel_size=3, stride=2, norm_layer=norm_layer, activation_layer=nn.Hardswish
+                3,
+                first,
+                kernel_size=3,
+                stride=2,
+                norm_layer=norm_layer,
+                activation_layer=nn.Hardswish,
+                data_format=data_format,
             )
         ]
         layers += [block(cnf, norm_layer) for cnf in inverted_residual_setting]
@@ -167,11 +186,16 @@ class MobileNetV3(nn.Module):
         last_out = 6 * last_in
         layers.append(
             Conv2dNormActivation(
-                last_in, last_out, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.Hardswish
+                last_in,
+                last_out,
+                kernel_size=1,
+                norm_layer=norm_layer,
+                activation_layer=nn.Hardswish,
+                data_format=data_format,
             )
         )
         self.features = nn.Sequential(*layers)
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.avgpool = nn.AdaptiveAvgPool2d(1, data_format=data_format)
         self.classifier = nn.Sequential(
             nn.Linear(last_out, last_channel),
             nn.Hardswish(inplace=True),
@@ -230,7 +254,7 @@ def mobilenet_v3_large(weights: Weights = None, **options: Any) -> MobileNetV3:
     """MobileNetV3-Large; ``weights``: a local torchvision-format state dict or a dict (nothing downloaded).
 
     ``options``: ``width_mult``, ``reduced_tail``, ``dilated`` (torchvision's table options)
-    and :class:`MobileNetV3`'s (``num_classes``, ``dropout``, ``norm_layer``, ...).
+    and :class:`MobileNetV3`'s (``num_classes``, ``dropout``, ``norm_layer``, ``data_format``, ...).
 
     Examples:
         >>> import math
