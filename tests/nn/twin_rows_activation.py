@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from twin_support import Row, inplace, on_a_copy, random_weight, twin
 
 import unigrad as ug
 
+
+def _at_bounds(rng: np.random.Generator, dtype: Any, low: float, high: float) -> np.ndarray:
+    """Values around ``[low, high]``, a third of them exactly ``low`` or ``high``."""
+    x = rng.uniform(low - 2.0, high + 2.0, (2, 3, 4, 5))
+    x.flat[::3] = low
+    x.flat[1::6] = high
+    return x.astype(dtype)
+
+
 ROWS = [
     twin("ReLU"),
     Row("ReLU-inplace-positional", lambda: ug.nn.ReLU(True), lambda: torch.nn.ReLU(True), call=on_a_copy),
     twin("ReLU6", low=-2.0, high=8.0),
+    inplace("ReLU6", low=-2.0, high=8.0),
+    # at the bounds themselves: the gradient is 0 there (torch's hardtanh; TensorFlow's Relu6 kernel)
+    twin("ReLU6", id="ReLU6-at-0-and-6", data=lambda rng, dtype: ([_at_bounds(rng, dtype, 0.0, 6.0)], [])),
+    twin(
+        "Hardtanh",
+        0.0,
+        6.0,
+        id="Hardtanh-(0,6)-at-the-bounds",
+        data=lambda rng, dtype: ([_at_bounds(rng, dtype, 0.0, 6.0)], []),
+    ),
     twin("LeakyReLU"),
     inplace("LeakyReLU", 0.2),
     inplace("ELU", 0.5),

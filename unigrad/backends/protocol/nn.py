@@ -44,6 +44,10 @@ class NN(Protocol):
         """``x`` where ``x > 0``, else ``negative_slope * x``; the gradient at 0 is the slope;
         ``inplace`` as :meth:`nn_relu`'s."""
 
+    def nn_relu6(self, x: Array, inplace: bool = False) -> Array:
+        """``min(max(x, 0), 6)`` with gradient 0 at and beyond both bounds (torch's ``relu6``);
+        ``inplace`` as :meth:`nn_relu`'s."""
+
     def nn_gelu(self, x: Array, approximate: str = "none") -> Array:
         """Gaussian error linear unit; ``approximate="tanh"`` for the tanh form (as PyTorch)."""
 

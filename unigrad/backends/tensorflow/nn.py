@@ -90,6 +90,12 @@ def nn_leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -
     return _raw.LeakyRelu(features=x, alpha=negative_slope)
 
 
+def nn_relu6(x: Any, inplace: bool = False) -> Any:
+    # one Relu6 op (its gradient is 0 at and beyond 0 and 6, as torch's), which Grappler fuses
+    # into the convolution before it, as it does Relu
+    return _raw.Relu6(features=native(x, "nn.functional.relu6"))
+
+
 def nn_gelu(x: Any, approximate: str = "none") -> Any:
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu's approximate must be 'none' or 'tanh', got {approximate!r}")

@@ -41,6 +41,10 @@ def nn_leaky_relu(x: Tensor, negative_slope: float = 0.01, inplace: bool = False
     return F.leaky_relu(x, negative_slope, inplace)
 
 
+def nn_relu6(x: Tensor, inplace: bool = False) -> Tensor:
+    return F.relu6(x, inplace)
+
+
 def nn_gelu(x: Tensor, approximate: str = "none") -> Tensor:
     return F.gelu(x, approximate=approximate)
 

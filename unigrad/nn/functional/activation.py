@@ -98,9 +98,15 @@ def _fill(x: Array, value: float) -> Array:
 
 
 def hardtanh(x: Array, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Array:
-    """``x`` clipped to ``[min_val, max_val]``; the gradient is 0 at and beyond the bounds, as torch's."""
+    """``x`` clipped to ``[min_val, max_val]``; the gradient is 0 at and beyond the bounds, as torch's.
+
+    ``hardtanh(x, 0, 6)`` is :func:`relu6`, the backend's one kernel (``inplace`` as :func:`relu`'s);
+    other bounds are computed out of place.
+    """
     if min_val > max_val:
         raise ArgumentError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+    if min_val == 0.0 and max_val == 6.0:
+        return relu6(x, inplace)
     return where(
         binary.less_equal(x, min_val),
         _fill(x, min_val),
@@ -109,8 +115,11 @@ def hardtanh(x: Array, min_val: float = -1.0, max_val: float = 1.0, inplace: boo
 
 
 def relu6(x: Array, inplace: bool = False) -> Array:
-    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``."""
-    return hardtanh(x, 0.0, 6.0)
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)``, in one backend kernel; ``inplace`` as :func:`relu`'s."""
+    try:
+        return current_backend().nn_relu6(x, inplace)
+    except Exception as exc:
+        return failed(exc, "nn_relu6", x, inplace)
 
 
 def leaky_relu(x: Array, negative_slope: float = 0.01, inplace: bool = False) -> Array:

@@ -23,7 +23,7 @@ Examples:
 
 from __future__ import annotations
 
-from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .activation import erf, gelu, leaky_relu, log_softmax, relu, relu6, sigmoid, softmax, tanh
 from .attention import multi_head_attention, scaled_dot_product_attention
 from .conv import conv2d, conv3d
 from .conv_transpose import conv_transpose2d, conv_transpose3d
@@ -65,6 +65,7 @@ from .vision import grid_sample, interpolate
 __all__ = [
     "relu",
     "leaky_relu",
+    "relu6",
     "gelu",
     "sigmoid",
     "tanh",

@@ -15,6 +15,7 @@ from ...ops.searching import where
 __all__ = [
     "relu",
     "leaky_relu",
+    "relu6",
     "gelu",
     "sigmoid",
     "tanh",
@@ -70,6 +71,16 @@ def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> A
     """``x`` where ``x > 0``, else ``negative_slope * x`` (the slope's gradient at 0, as PyTorch);
     computed out of place whatever ``inplace`` says."""
     return where(binary.greater(x, 0), x, x * negative_slope)
+
+
+def relu6(x: Any, inplace: bool = False) -> Any:
+    """``min(max(x, 0), 6)``, with gradient 0 at and beyond 0 and 6 (as torch's ``hardtanh``); NaN
+    stays NaN. Computed out of place whatever ``inplace`` says."""
+    return where(
+        binary.less_equal(x, 0),
+        creation.zeros_like(x),
+        where(binary.greater_equal(x, 6), creation.full_like(x, 6), x),
+    )
 
 
 def gelu(x: Any, approximate: str = "none") -> Any:

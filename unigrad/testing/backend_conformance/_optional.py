@@ -229,6 +229,7 @@ def _nn_inputs() -> dict[str, tuple[Any, ...]]:
     return {
         "nn_relu": (_ANY,),
         "nn_leaky_relu": (_ANY, 0.2),
+        "nn_relu6": (_ANY,),
         "nn_gelu": (_ANY,),
         "nn_sigmoid": (_ANY,),
         "nn_tanh": (_ANY,),
