@@ -211,6 +211,22 @@ def test_adaptive_fast_path_matches_generic(kind, out):
     )
 
 
+@pytest.mark.parametrize("kind", ["avg", "max"])
+@pytest.mark.parametrize(("dims", "out"), [(1, 1), (2, 1), (2, (1, None)), (2, (2, 3)), (3, 1)], ids=str)
+def test_adaptive_pools_of_channels_last_input_are_the_channels_first_ones_transposed(kind, dims, out):
+    # (a global average of NHWC input takes its own path: one mean over the image axes)
+    spatial = (5, 6, 7)[:dims]
+    function = getattr(F, f"adaptive_{kind}_pool{dims}d")
+    moved = (0, *range(2, dims + 2), 1)
+    check_paths(
+        lambda x: function(x, out, data_format="channels_last"),
+        lambda x: ug.permute_dims(
+            function(ug.permute_dims(x, (0, dims + 1, *range(1, dims + 1))), out), moved
+        ),
+        [images(2, *spatial, 3)],
+    )
+
+
 def test_adaptive_bounds_are_torchs():
     from unigrad.nn.reference.pooling_nd import adaptive_bounds
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...errors import ShapeError
+from ...ops.statistical import mean
 from ...types import Array
 from ._dispatch import current_backend, failed
 from .pooling_nd import unvolumes, volumes
@@ -56,6 +57,11 @@ def _adaptive(
     where = f"ug.nn.functional.adaptive_{kind}_pool{dims}d"
     x, unbatched, last = volumes(input, dims, data_format, where)
     outs = _output_size(output_size, tuple(int(s) for s in x.shape[2:]), where)
+    if last and kind == "avg" and all(out == 1 for out in outs):
+        # a global average of channels-last input: one mean over its own image axes, without
+        # the transposes to channels-first and back (each a copy of the input on TensorFlow)
+        rank = len(input.shape)
+        return mean(input, axis=tuple(range(rank - 1 - dims, rank - 1)), keepdims=True)
     name = f"nn_adaptive_{kind}_pool" + ("_with_indices" if indices else "")
     try:
         y = getattr(current_backend(), name)(x, outs)
