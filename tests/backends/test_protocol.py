@@ -116,3 +116,23 @@ def test_every_capability_of_the_base_class_is_in_a_protocol() -> None:
         if not name.startswith("_") and callable(getattr(value, "__func__", value)) and name not in helpers
     }
     assert public - set(_owners()) == set()
+
+
+@pytest.mark.parametrize("backend", ["torch", "tensorflow"])
+def test_a_kernel_a_built_in_backend_defines_is_one_it_exports(backend: str) -> None:
+    # a protocol member defined in a backend's files but left out of their __all__ is silently
+    # replaced by the base class's fallback (the reference definition, for nn kernels)
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(f"unigrad.backends.{backend}")
+    members = {name for proto in ALL for name in protocol.members(proto)}
+    unexported = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        exported = set(getattr(module, "__all__", ()))
+        for name, value in vars(module).items():
+            defined_here = inspect.isfunction(value) and value.__module__ == module.__name__
+            if name in members and defined_here and name not in exported:
+                unexported.append(f"{info.name}.{name}")
+    assert unexported == []

@@ -15,6 +15,7 @@ __all__ = [
     "nn_linear",
     "nn_relu",
     "nn_leaky_relu",
+    "nn_relu6",
     "nn_gelu",
     "nn_sigmoid",
     "nn_tanh",
