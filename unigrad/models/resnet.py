@@ -83,8 +83,8 @@ class BasicBlock(nn.Module):
     def forward(self, x: Any) -> Any:
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + identity)
+        out += x if self.downsample is None else self.downsample(x)  # in place on PyTorch, as torchvision
+        return self.relu(out)
 
 
 class Bottleneck(nn.Module):
@@ -118,8 +118,8 @@ class Bottleneck(nn.Module):
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
-        identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + identity)
+        out += x if self.downsample is None else self.downsample(x)  # in place on PyTorch, as torchvision
+        return self.relu(out)
 
 
 class _GlobalAvgPool(nn.Module):
