@@ -57,10 +57,13 @@ def _in_int64(operands: tuple[Tensor, ...]) -> tuple[list[Tensor], torch.dtype]:
 
 
 def matmul(x1: Tensor, x2: Tensor, /) -> Tensor:
-    if x1.dtype in _WIDE_UNSIGNED or x2.dtype in _WIDE_UNSIGNED:
-        (a, b), dtype = _in_int64((x1, x2))
-        return torch.matmul(a, b).to(dtype)
-    return torch.matmul(x1, x2)
+    try:  # (the hot path: no dtype read before the kernel, which refuses the wide unsigned ones)
+        return torch.matmul(x1, x2)
+    except RuntimeError:
+        if not _wide_unsigned(x1, x2):
+            raise
+    (a, b), dtype = _in_int64((x1, x2))
+    return torch.matmul(a, b).to(dtype)
 
 
 def tensordot(x1: Tensor, x2: Tensor, /, *, axes: Any = 2) -> Tensor:
