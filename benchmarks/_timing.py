@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
+
+# glibc's malloc hands a large freed block back to the OS (trimming the heap's top, or unmapping it)
+# and takes page faults to get it again: how often depends on the heap's history, so the same step
+# costs ~8% more or less from one process to the next (a torch ResNet-18 step at batch 8 takes 0 or
+# ~5000 page faults, native and unigrad alike, and in one process each side's frees move the other's).
+# The workers keep freed memory (as jemalloc or tcmalloc would): both sides alike, steadily.
+STEADY_HEAP = "glibc.malloc.trim_threshold=17179869184:glibc.malloc.mmap_threshold=33554432"
+
+
+def worker_env(default_malloc: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's worker process: the heap kept (``STEADY_HEAP``) unless
+    ``default_malloc``, TensorFlow's C++ log quiet, and ``extra``."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **extra}
+    if not default_malloc:
+        env["GLIBC_TUNABLES"] = ":".join(filter(None, [env.get("GLIBC_TUNABLES", ""), STEADY_HEAP]))
+    return env
+
+
+def add_heap_option(parser: Any) -> None:
+    """``--default-malloc``: run the workers with glibc's own heap settings (see ``STEADY_HEAP``)."""
+    parser.add_argument(
+        "--default-malloc", action="store_true", help="glibc's heap defaults in the workers (noisier figures)"
+    )
 
 
 def time_block(function: Callable[[], Any], calls: int) -> float:

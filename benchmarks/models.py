@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _timing import header, interleaved, row
+from _timing import add_heap_option, header, interleaved, row, worker_env
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
 LAYERS, HEADS, WIDTH, TOKENS, BATCH, VOCAB = 4, 4, 128, 64, 16, 65
@@ -301,6 +301,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["torch", "tensorflow"])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    add_heap_option(parser)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.rounds)
@@ -308,7 +309,7 @@ def main() -> None:
     print(header("Model training steps"))
     for backend in args.backends:
         command = [sys.executable, __file__, "--worker", backend, "--rounds", str(args.rounds)]
-        subprocess.run(command, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        subprocess.run(command, check=True, env=worker_env(args.default_malloc))
 
 
 if __name__ == "__main__":

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _timing import header, interleaved, row
+from _timing import add_heap_option, header, interleaved, row, worker_env
 
 Step = Callable[[], Any]
 
@@ -358,13 +357,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="skip torch.compile (slow to compile on CPU)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    add_heap_option(parser)
     arguments = parser.parse_args()
     if arguments.worker:
         worker(arguments.worker, arguments.rounds, arguments.quick)
         return
     print(header("unigrad overhead suite"))
     for backend in arguments.backends:
-        env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = worker_env(arguments.default_malloc, KERAS_BACKEND=backend)
         command = [sys.executable, __file__, "--worker", backend, "--rounds", str(arguments.rounds)]
         subprocess.run(
             command + (["--quick"] if arguments.quick else []), env=env, check=True, stderr=subprocess.DEVNULL

@@ -17,14 +17,13 @@ Run:  python benchmarks/training.py [--backends torch tensorflow] [--rounds 20]
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _timing import header, interleaved, row
+from _timing import add_heap_option, header, interleaved, row, worker_env
 
 N, D_IN, HIDDEN, D_OUT = 64, 1000, 100, 10
 LR = {"sgd": 1e-4, "adam": 1e-4}
@@ -166,13 +165,14 @@ def main() -> None:
     parser.add_argument("--backends", nargs="*", default=["torch", "tensorflow"])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    add_heap_option(parser)
     arguments = parser.parse_args()
     if arguments.worker:
         worker(arguments.worker, arguments.rounds)
         return
     print(header("training step, the seed's network (Sequential 1000-100-10, N=64)"))
     for backend in arguments.backends:
-        env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+        env = worker_env(arguments.default_malloc, KERAS_BACKEND=backend)
         subprocess.run(
             [sys.executable, __file__, "--worker", backend, "--rounds", str(arguments.rounds)],
             env=env,

@@ -19,7 +19,6 @@ Run:  python benchmarks/vision.py [--backends torch tensorflow] [--rounds 5]
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from _timing import header, interleaved, row
+from _timing import add_heap_option, header, interleaved, row, worker_env
 
 Step = Callable[[], Any]
 RESNET_BATCH, UNET_BATCH, GAN_BATCH, NOISE = 8, 4, 16, 32
@@ -495,6 +494,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["torch", "tensorflow"])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    add_heap_option(parser)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.rounds)
@@ -502,7 +502,7 @@ def main() -> None:
     print(header("Vision and generative model training steps"))
     for backend in args.backends:
         command = [sys.executable, __file__, "--worker", backend, "--rounds", str(args.rounds)]
-        subprocess.run(command, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        subprocess.run(command, check=True, env=worker_env(args.default_malloc))
 
 
 if __name__ == "__main__":
