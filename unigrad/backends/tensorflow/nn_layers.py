@@ -213,7 +213,7 @@ def nn_batch_norm(
         )
     shape = x.shape
     channels = int(shape[-1] if channels_last else shape[1])
-    # any rank as a 4-D image the kernel takes: (N, C, ...) -> (N, C, rest, 1), (N, ..., C) -> (N, rest, 1, C).
+    # any rank as a 4-D image the kernel takes: (N, C, ...) -> (N, C, rest, 1), (N, ..., C) -> (N, rest, 1, C)
     # A 4-D input goes in as it is: a Reshape between a Conv2D and its batch norm would keep Grappler
     # from fusing the two (and a following Relu) into one oneDNN convolution, ~1.3x slower inference.
     if x.shape.rank == 4:
