@@ -98,7 +98,7 @@ ROWS = [
     *loss("SmoothL1Loss", pair((3, 4, 5), uniform(-2, 2)), beta=0.0, id="SmoothL1Loss-beta0"),
     *loss("HuberLoss", pair((3, 4, 5), uniform(-2, 2))),
     *loss("HuberLoss", pair((3, 4, 5), uniform(-2, 2)), delta=0.3, id="HuberLoss-delta0.3"),
-    # class indices on the fused path, then every option on the composite one
+    # class indices on the fused path (K-d ones as rows of classes), then every option on the composite one
     *loss("CrossEntropyLoss", pair(BATCH, labels(5, lambda s: s[:1]), target_dtype=np.int64)),
     *loss(
         "CrossEntropyLoss",
@@ -119,6 +119,12 @@ ROWS = [
         "CrossEntropyLoss",
         pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int64),
         id="CrossEntropyLoss-Kd",
+    ),
+    *loss(
+        "CrossEntropyLoss",
+        pair(SPATIAL, labels(5, without_class_axis), target_dtype=np.int32),
+        ignore_index=2,
+        id="CrossEntropyLoss-Kd-ignore",
     ),
     *loss(
         "CrossEntropyLoss",

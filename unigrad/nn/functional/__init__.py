@@ -61,8 +61,6 @@ from .grid import affine_grid, grid_sample
 from .gumbel import gumbel_softmax
 from .linear import bilinear, linear
 from .loss import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
     cross_entropy,
     huber_loss,
     l1_loss,
@@ -70,6 +68,7 @@ from .loss import (
     nll_loss,
     smooth_l1_loss,
 )
+from .loss_binary import binary_cross_entropy, binary_cross_entropy_with_logits
 from .loss_distribution import gaussian_nll_loss, kl_div, poisson_nll_loss
 from .loss_linear import linear_cross_entropy
 from .loss_margin import (

@@ -1,6 +1,7 @@
-"""Losses: the regressions, ``cross_entropy``, ``nll_loss`` and the binary cross entropies.
+"""Losses: the regressions, ``cross_entropy`` and ``nll_loss``.
 
-The margin losses live in :mod:`.loss_margin`, the likelihoods of distributions
+The binary cross entropies live in :mod:`.loss_binary`, the margin losses in
+:mod:`.loss_margin`, the likelihoods of distributions
 (``kl_div``, ``poisson_nll_loss``, ``gaussian_nll_loss``) in :mod:`.loss_distribution`.
 
 Written once over the activations and ug ops, with PyTorch's semantics
@@ -39,8 +40,6 @@ __all__ = [
     "huber_loss",
     "cross_entropy",
     "nll_loss",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
 ]
 
 
@@ -292,30 +291,23 @@ def cross_entropy(
     n_classes = int(input.shape[1] if input.ndim > 1 else input.shape[0])
     label_dtype = as_dtype(target.dtype)
     if (
-        input.ndim == 2
+        input.ndim >= 2
         and weight is None
         and label_smoothing == 0.0
         and reduction in ("mean", "sum", "none")
-        and tuple(target.shape) == (int(input.shape[0]),)
+        and _shape(target) == _label_shape(input)
         and isdtype(label_dtype, "integral")
     ):
-        # the common case, class indices for a batch of logits: one fused kernel where the
-        # backend has it (the composite below costs several times more, mostly in its gradient)
-        where = "ug.nn.functional.cross_entropy"
-        if label_dtype is not int64:
-            target = creation.astype(target, int64)
-        backend = current_backend()
-        # a kernel that raises for bad labels itself needs no check first (PyTorch on a CPU)
-        by_kernel = not backend.in_graph() and backend.labels_checked_by_kernel(target)
-        ignored = True
-        if not by_kernel:
-            target, ignored = _checked_labels(target, n_classes, ignore_index, where)
-        try:
-            return backend.nn_sparse_cross_entropy(input, target, ignore_index, reduction, ignored)
-        except Exception as exc:
-            if by_kernel:  # the kernel refused a label: say which, as everywhere else
-                _check_labels(target, n_classes, ignore_index, where)
-            return failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index, reduction, ignored)
+        # the common case, class indices for a batch of logits (an image's or a sequence's too):
+        # one fused kernel where the backend has it (the composite below costs several times
+        # more, mostly in its gradient)
+        if input.ndim == 2:
+            return _fused_cross_entropy(input, target, n_classes, ignore_index, reduction)
+        if None not in _shape(input):
+            # (N, C, d1, ...) as (N * d1 * ..., C) rows: the same terms, the mean over every kept label
+            flat = manipulation.reshape(target, (-1,))
+            loss = _fused_cross_entropy(_class_axis_last(input), flat, n_classes, ignore_index, reduction)
+            return manipulation.reshape(loss, _shape(target)) if reduction == "none" else loss
     where = "ug.nn.functional.cross_entropy"
     if _shape(target) == _shape(input) and isdtype(label_dtype, "real floating"):
         pass  # class probabilities
@@ -365,40 +357,22 @@ def cross_entropy(
     return (1.0 - label_smoothing) * nll + smooth_reduced * (label_smoothing / n_classes)
 
 
-def binary_cross_entropy(
-    input: Array, target: Array, weight: Array | None = None, reduction: str = "mean"
+def _fused_cross_entropy(
+    input: Array, target: Array, n_classes: int, ignore_index: int, reduction: str
 ) -> Array:
-    """Binary cross entropy of probabilities ``input``; each log is clamped at -100, as PyTorch."""
-    _same_shape(input, target, "ug.nn.functional.binary_cross_entropy")
-    input, target, weight = float32_inputs(input, target, weight)
-    log_p = binary.maximum(unary.log(input), -100.0)
-    log_not_p = binary.maximum(unary.log(1.0 - input), -100.0)
-    loss = -(target * log_p + (1.0 - target) * log_not_p)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
-
-
-def _softplus(x: Array) -> Array:
-    """``log(1 + exp(x))`` without overflow: ``max(x, 0) + log1p(exp(-|x|))``."""
-    return binary.maximum(x, 0.0) + unary.log1p(unary.exp(-unary.abs(x)))
-
-
-def binary_cross_entropy_with_logits(
-    input: Array,
-    target: Array,
-    weight: Array | None = None,
-    reduction: str = "mean",
-    pos_weight: Array | None = None,
-) -> Array:
-    """Binary cross entropy of logits, computed stably; ``pos_weight`` weighs the positive term."""
-    _same_shape(input, target, "ug.nn.functional.binary_cross_entropy_with_logits")
-    input, target, weight, pos_weight = float32_inputs(input, target, weight, pos_weight)
-    softplus_neg = _softplus(-input)  # -log(sigmoid(x))
-    if pos_weight is None:
-        loss = (1.0 - target) * input + softplus_neg
-    else:
-        loss = (1.0 - target) * input + ((pos_weight - 1.0) * target + 1.0) * softplus_neg
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    """:func:`cross_entropy` of ``(N, C)`` logits and ``(N,)`` integer labels in the backend's kernel."""
+    where = "ug.nn.functional.cross_entropy"
+    if as_dtype(target.dtype) is not int64:
+        target = creation.astype(target, int64)
+    backend = current_backend()
+    # a kernel that raises for bad labels itself needs no check first (PyTorch on a CPU)
+    by_kernel = not backend.in_graph() and backend.labels_checked_by_kernel(target)
+    ignored = True
+    if not by_kernel:
+        target, ignored = _checked_labels(target, n_classes, ignore_index, where)
+    try:
+        return backend.nn_sparse_cross_entropy(input, target, ignore_index, reduction, ignored)
+    except Exception as exc:
+        if by_kernel:  # the kernel refused a label: say which, as everywhere else
+            _check_labels(target, n_classes, ignore_index, where)
+        return failed(exc, "nn_sparse_cross_entropy", input, target, ignore_index, reduction, ignored)

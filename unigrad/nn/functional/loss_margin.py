@@ -23,7 +23,8 @@ from ...ops import binary, creation, manipulation, searching, statistical, unary
 from ...types import Array
 from .activation import logsigmoid
 from .distance import pairwise_distance
-from .loss import _broadcast_target, _labels, _reduce, _same_shape, _shape, _softplus
+from .loss import _broadcast_target, _labels, _reduce, _same_shape, _shape
+from .loss_binary import _softplus
 from .sparse import _one_hot
 
 __all__ = [
