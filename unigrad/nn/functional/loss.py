@@ -307,7 +307,8 @@ def cross_entropy(
             # (N, C, d1, ...) as (N * d1 * ..., C) rows: the same terms, the mean over every kept label
             flat = manipulation.reshape(target, (-1,))
             loss = _fused_cross_entropy(_class_axis_last(input), flat, n_classes, ignore_index, reduction)
-            return manipulation.reshape(loss, _shape(target)) if reduction == "none" else loss
+            labels_shape = tuple(int(d) for d in target.shape)  # (known: the input's is)
+            return manipulation.reshape(loss, labels_shape) if reduction == "none" else loss
     where = "ug.nn.functional.cross_entropy"
     if _shape(target) == _shape(input) and isdtype(label_dtype, "real floating"):
         pass  # class probabilities
