@@ -43,8 +43,8 @@ matrix_transpose = xp.matrix_transpose
 
 # torch has no matmul, dot or bmm kernels for uint16/32/64 ("addmm_impl_cpu_" not implemented for
 # 'UInt16'): such products run in int64, whose wrapping sums and products have the same low bits,
-# and are cast back to the operands' common dtype.
-_WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+# and are cast back to the operands' common dtype (as statistical.py does for sums).
+_UNSIGNED, _WIDE_UNSIGNED = statistical._UNSIGNED, statistical._WIDE_UNSIGNED
 
 
 def _wide_unsigned(*operands: Tensor) -> bool:
@@ -89,7 +89,6 @@ def einsum(subscripts: str, /, *operands: Tensor) -> Tensor:
 
 
 _la = xp.linalg  # type: ignore[attr-defined]
-_UNSIGNED = statistical._UNSIGNED
 linalg_cholesky = _la.cholesky
 linalg_cross = _la.cross
 linalg_det = _la.det

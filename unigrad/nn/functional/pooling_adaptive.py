@@ -21,7 +21,7 @@ from ...errors import ShapeError
 from ...ops.statistical import mean
 from ...types import Array
 from ._dispatch import current_backend, failed
-from .pooling_nd import unvolumes, volumes
+from .pooling_nd import to_channels_first, unvolumes, volumes
 
 __all__ = [
     "adaptive_avg_pool1d",
@@ -55,13 +55,15 @@ def _adaptive(
     input: Array, dims: int, output_size: OutputSize, kind: str, data_format: str, indices: bool = False
 ) -> Any:
     where = f"ug.nn.functional.adaptive_{kind}_pool{dims}d"
-    x, unbatched, last = volumes(input, dims, data_format, where)
-    outs = _output_size(output_size, tuple(int(s) for s in x.shape[2:]), where)
-    if last and kind == "avg" and all(out == 1 for out in outs):
-        # a global average of channels-last input: one mean over its own image axes, without
-        # the transposes to channels-first and back (each a copy of the input on TensorFlow)
-        rank = len(input.shape)
-        return mean(input, axis=tuple(range(rank - 1 - dims, rank - 1)), keepdims=True)
+    x, unbatched, last = volumes(input, dims, data_format, where, channels_first=False)
+    sizes = x.shape[1:-1] if last else x.shape[2:]
+    outs = _output_size(output_size, tuple(int(s) for s in sizes), where)
+    if last:
+        if kind == "avg" and all(out == 1 for out in outs):
+            # a global average of channels-last input: one mean over its own image axes, without
+            # the transposes to channels-first and back (each a copy of the input on TensorFlow)
+            return mean(input, axis=tuple(range(input.ndim - 1 - dims, input.ndim - 1)), keepdims=True)
+        x = to_channels_first(x, dims)
     name = f"nn_adaptive_{kind}_pool" + ("_with_indices" if indices else "")
     try:
         y = getattr(current_backend(), name)(x, outs)

@@ -38,11 +38,14 @@ __all__ = [
 ]
 
 
-def volumes(x: Array, dims: int, data_format: str, where: str) -> tuple[Array, bool, bool]:
+def volumes(
+    x: Array, dims: int, data_format: str, where: str, channels_first: bool = True
+) -> tuple[Array, bool, bool]:
     """``x`` batched and channels-first, whether it had no batch axis, and whether it was channels-last.
 
     Checks the rank for ``dims`` spatial axes (``dims`` up to 3), which the
-    shared 1-d/2-d helpers do not know for 3-d input.
+    shared 1-d/2-d helpers do not know for 3-d input. ``channels_first=False``
+    leaves the axes as given (see :func:`to_channels_first`).
     """
     last = channels_last(data_format, where)
     shape = shape_of(x)
@@ -56,9 +59,12 @@ def volumes(x: Array, dims: int, data_format: str, where: str) -> tuple[Array, b
     unbatched = len(shape) == dims + 1
     if unbatched:
         x = manipulation.expand_dims(x, axis=0)
-    if last:
-        x = manipulation.permute_dims(x, (0, dims + 1, *range(1, dims + 1)))
-    return x, unbatched, last
+    return (to_channels_first(x, dims) if last and channels_first else x), unbatched, last
+
+
+def to_channels_first(x: Array, dims: int) -> Array:
+    """Batched channels-last ``x`` with ``dims`` spatial axes, channels-first."""
+    return manipulation.permute_dims(x, (0, dims + 1, *range(1, dims + 1)))
 
 
 def unvolumes(y: Array, dims: int, unbatched: bool, last: bool) -> Array:
